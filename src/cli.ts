@@ -1,0 +1,103 @@
+// `pqc-harness`: the command-line entry point.
+// Exit codes: 0 gate passed, 1 gate failed, 2 usage/configuration/input error.
+import { randomInt } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './errors.ts';
+import { DEFAULT_BACKENDS, runHarness } from './harness/certify.ts';
+import type { Profile } from './harness/evidence.ts';
+import type { Command as HarnessCommand } from './harness/profiles.ts';
+import { createProgress } from './cli/progress.ts';
+
+export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+
+/** Where `vectors fetch` puts files when neither --vectors nor PQC_VECTORS_DIR says otherwise. */
+export function defaultVectorsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PQC_VECTORS_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pqc-mesh-harness', 'vectors');
+}
+
+function parseSeed(v: string): number {
+  if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('the seed must be an integer');
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < -(2 ** 31) || n >= 2 ** 31) throw new InvalidArgumentError('the seed must fit in 32 bits');
+  return n;
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+interface RunFlags {
+  backend?: string[];
+  vectors?: string;
+  out: string;
+  profile: Profile;
+  seed?: number;
+  only?: string;
+}
+
+function addRunCommand(program: Command, name: HarnessCommand, description: string): void {
+  program
+    .command(name)
+    .description(description)
+    .option('-b, --backend <name|path>', `crypto backend: noble, liboqs, pqclean, mock, auto or a module path (repeatable; default ${DEFAULT_BACKENDS.join(' and ')})`, collect)
+    .option('--vectors <dir>', 'known-answer vector directory (default $PQC_VECTORS_DIR, else the fetch cache)')
+    .option('-o, --out <dir>', 'report directory', join('reports', 'latest'))
+    .addOption(new Option('-p, --profile <profile>', 'pr (fast gate) or release (full size)').choices(['pr', 'release']).default('pr'))
+    .option('--seed <n>', 'root seed for every random choice (default: random, printed)', parseSeed)
+    .option('--only <text>', 'run only checks whose id contains this text')
+    .action(async (flags: RunFlags) => {
+      const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
+      const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
+      const backends = flags.backend?.length ? flags.backend : [...DEFAULT_BACKENDS];
+      process.stderr.write(`pqc-harness ${name}: profile ${flags.profile}, seed ${seed}, backends ${backends.join(', ')}\n`);
+      const { report, written } = await runHarness({
+        command: name,
+        backends,
+        profile: flags.profile,
+        seed,
+        outDir: resolve(flags.out),
+        vectorsDir,
+        only: flags.only,
+        progress: createProgress(),
+      });
+      const s = report.summary;
+      process.stdout.write(
+        `${report.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${seed})\n` +
+          report.verdictReasons.map((r) => `  ${r}\n`).join('') +
+          `report: ${written.json}\nsummary: ${written.markdown}\n`,
+      );
+      process.exitCode = report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+    });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('pqc-harness')
+    .description('Verification harness for a post-quantum mesh')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
+  addRunCommand(program, 'certify', 'run the full certification gate and write the report');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.pass;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version land here with exit code 0.
+      return e.exitCode === 0 ? EXIT.pass : EXIT.usage;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`pqc-harness: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`pqc-harness: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.usage;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;

@@ -1,0 +1,26 @@
+// The gate: turns check results into the run's verdict, with reasons.
+import { isUnsupportedSkip, type CheckResult, type Profile } from './evidence.ts';
+
+export interface GateDecision {
+  verdict: 'pass' | 'fail';
+  reasons: string[];
+}
+
+const label = (r: CheckResult) => (r.backend ? `${r.id} [${r.backend}]` : r.id);
+
+/**
+ * pr: any failing check fails the gate. release: so does any skip caused by
+ * a missing input (vectors, tools); skips for capabilities a backend lacks by
+ * design are reported but do not fail it.
+ */
+export function decide(results: readonly CheckResult[], profile: Profile): GateDecision {
+  const reasons: string[] = [];
+  const failed = results.filter((r) => r.status === 'fail');
+  if (failed.length) reasons.push(`${failed.length} check(s) failed: ${failed.slice(0, 5).map(label).join(', ')}${failed.length > 5 ? ', …' : ''}`);
+  if (profile === 'release') {
+    const gaps = results.filter((r) => r.status === 'skip' && !isUnsupportedSkip(r));
+    if (gaps.length) reasons.push(`release profile: ${gaps.length} check(s) skipped for missing input: ${gaps.slice(0, 5).map(label).join(', ')}`);
+  }
+  if (results.length === 0) reasons.push('no checks ran');
+  return { verdict: reasons.length ? 'fail' : 'pass', reasons };
+}

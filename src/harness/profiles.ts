@@ -1,0 +1,16 @@
+// Which suites each command runs. Profiles change sizes (runs, counts), not
+// the set of checks, so a pr run and a release run report the same ids.
+import { cryptoSuite } from '../../suites/crypto/index.ts';
+import type { Suite } from './suite.ts';
+
+export type Command = 'kat' | 'certify';
+
+export function suitesFor(command: Command): Suite[] {
+  const known: Suite[] = [cryptoSuite];
+  switch (command) {
+    case 'kat':
+      return known;
+    case 'certify':
+      return known;
+  }
+}

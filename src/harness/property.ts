@@ -1,0 +1,65 @@
+// Runs a fast-check property as a check and turns the outcome into a verdict
+// with replayable evidence (seed, path, shrunk counterexample).
+import fc from 'fast-check';
+import { UnsupportedCapabilityError } from '../crypto/backend.ts';
+import { fail, pass, unsupported as unsupportedVerdict, type Evidence, type Verdict } from './evidence.ts';
+
+/** A check's own seed: the run seed mixed with its id, so reordering checks changes nothing. */
+export function deriveSeed(runSeed: number, id: string): number {
+  let h = (runSeed ^ 0x811c9dc5) >>> 0;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h | 0;
+}
+
+function describe(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)),
+  );
+}
+
+/**
+ * Checks a property. A property returns true, or a string saying what went
+ * wrong (which becomes the failure message); throwing fails too, except
+ * UnsupportedCapabilityError, which makes the whole check a skip.
+ */
+export function checkProperty<Ts extends [unknown, ...unknown[]]>(
+  seed: number,
+  numRuns: number,
+  arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+  predicate: (...args: Ts) => true | string,
+  extra: Evidence = {},
+): Verdict {
+  let unsupported: UnsupportedCapabilityError | undefined;
+  let message = '';
+  const property = fc.property(...arbitraries, (...args: Ts) => {
+    try {
+      const r = predicate(...args);
+      if (r === true) return true;
+      message = r;
+      return false;
+    } catch (e) {
+      if (e instanceof UnsupportedCapabilityError) {
+        unsupported = e;
+        return true;
+      }
+      message = `threw: ${(e as Error).message}`;
+      return false;
+    }
+  });
+  const details = fc.check(property, { seed, numRuns, endOnFailure: true });
+  const evidence: Evidence = { seed, runs: details.numRuns, ...extra };
+  if (unsupported) return unsupportedVerdict(unsupported.message, evidence);
+  if (!details.failed) return pass(evidence);
+  return fail(message || 'property failed', {
+    ...evidence,
+    firstFailure: {
+      case: `fast-check run ${details.numRuns}, seed ${seed}, path ${details.counterexamplePath}`,
+      message,
+    },
+    counterexample: describe(details.counterexample),
+    replay: { seed, path: details.counterexamplePath },
+  });
+}

@@ -1,0 +1,119 @@
+// ML-KEM property checks (FIPS 203): round trip, tampering, implicit
+// rejection, determinism against the reference, and cross-backend interop.
+import { shake256 } from '@noble/hashes/sha3.js';
+import { KEM_SIZES, type KemAlg } from '../../src/crypto/algorithms.ts';
+import type { Kem } from '../../src/crypto/backend.ts';
+import { bytesEqual, diffBytes } from '../../src/harness/compare.ts';
+import { unsupported, type Check, type CheckContext, type Verdict } from '../../src/harness/evidence.ts';
+import { checkProperty, deriveSeed } from '../../src/harness/property.ts';
+import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
+import { runsFor, type PropertyCheckSpec } from './plan.ts';
+
+function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Array, ss?: Uint8Array): string | undefined {
+  const want = KEM_SIZES[alg];
+  if (ek.length !== want.ek) return `ek is ${ek.length} bytes, FIPS 203 says ${want.ek}`;
+  if (dk.length !== want.dk) return `dk is ${dk.length} bytes, FIPS 203 says ${want.dk}`;
+  if (ct && ct.length !== want.ct) return `ct is ${ct.length} bytes, FIPS 203 says ${want.ct}`;
+  if (ss && ss.length !== want.ss) return `shared secret is ${ss.length} bytes, expected 32`;
+  return undefined;
+}
+
+const keygen = (kem: Kem, deterministic: boolean, seed: Uint8Array) => (deterministic ? kem.keygen(seed) : kem.keygen());
+const encaps = (kem: Kem, deterministic: boolean, ek: Uint8Array, m: Uint8Array) =>
+  deterministic ? kem.encaps(ek, m) : kem.encaps(ek);
+
+function mismatch(field: string, expected: Uint8Array, actual: Uint8Array): string | true {
+  const d = diffBytes({ case: '', field }, expected, actual);
+  return d ? `${d.message} (expected ${d.expected}…, got ${d.actual}…)` : true;
+}
+
+export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
+  const { backend: b, reference: ref, peers } = spec;
+  const kem = b.kem(alg);
+  const det = b.deterministic;
+  const check = (kind: string, title: string, run: (ctx: CheckContext, seed: number, runs: number) => Verdict): Check => {
+    const id = `crypto/${kind}/${alg}`;
+    return {
+      id,
+      title,
+      backend: b.name,
+      run: (ctx) => run(ctx, deriveSeed(ctx.seed, `${id}@${b.name}`), runsFor(ctx.profile, 'kem')),
+    };
+  };
+
+  return [
+    check('roundtrip', `${alg} encaps/decaps agree and sizes match FIPS 203`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
+        const { ek, dk } = keygen(kem, det, s);
+        const { ct, ss } = encaps(kem, det, ek, m);
+        const bad = sizeProblem(alg, ek, dk, ct, ss);
+        if (bad) return bad;
+        return mismatch('decapsulated shared secret', ss, kem.decaps(dk, ct));
+      }),
+    ),
+
+    check('negative', `${alg} a tampered ciphertext does not yield the honest secret`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [kemSeed(), kemMessage(), bitIn(KEM_SIZES[alg].ct)], (s, m, bit) => {
+        const { ek, dk } = keygen(kem, det, s);
+        const { ct, ss } = encaps(kem, det, ek, m);
+        const got = kem.decaps(dk, flipBit(ct, bit));
+        return bytesEqual(got, ss) ? `ciphertext with bit ${bit} flipped still decapsulates to the honest secret` : true;
+      }),
+    ),
+
+    // FIPS 203 Alg. 18 lines 7-11: a ciphertext that fails re-encryption yields J(z || c).
+    check('implicit-rejection', `${alg} rejection secret is J(z||c) and matches the reference`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [kemSeed(), kemMessage(), bitIn(KEM_SIZES[alg].ct)], (s, m, bit) => {
+        const { ek, dk } = keygen(kem, det, s);
+        const bad = flipBit(encaps(kem, det, ek, m).ct, bit);
+        const got = kem.decaps(dk, bad);
+        const z = dk.subarray(dk.length - 32);
+        const want = shake256(new Uint8Array([...z, ...bad]), { dkLen: 32 });
+        const r = mismatch('implicit-rejection secret vs J(z||c)', want, got);
+        if (r !== true) return r;
+        return mismatch(`implicit-rejection secret vs reference ${ref.name}`, ref.kem(alg).decaps(dk, bad), got);
+      }),
+    ),
+
+    check('determinism', `${alg} same seed and m give the same bytes as the reference`, (_ctx, seed, runs) => {
+      if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or m)`);
+      const r = ref.kem(alg);
+      return checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
+        const k1 = kem.keygen(s);
+        const k2 = kem.keygen(s);
+        const kr = r.keygen(s);
+        const ek = mismatch('ek from the same seed twice', k1.ek, k2.ek);
+        if (ek !== true) return ek;
+        for (const [field, want, got] of [
+          [`ek vs reference ${ref.name}`, kr.ek, k1.ek],
+          [`dk vs reference ${ref.name}`, kr.dk, k1.dk],
+        ] as const) {
+          const d = mismatch(field, want, got);
+          if (d !== true) return d;
+        }
+        const e1 = kem.encaps(k1.ek, m);
+        const er = r.encaps(kr.ek, m);
+        const ct = mismatch(`ct vs reference ${ref.name}`, er.ct, e1.ct);
+        return ct !== true ? ct : mismatch(`shared secret vs reference ${ref.name}`, er.ss, e1.ss);
+      });
+    }),
+
+    check('interop', `${alg} keys from one backend, encapsulation by another`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
+        for (const p of peers) {
+          const other = p.kem(alg);
+          const mine = keygen(kem, det, s);
+          const theirEnc = encaps(other, p.deterministic, mine.ek, m);
+          const a = mismatch(`decaps by ${b.name} of ${p.name}'s encapsulation`, theirEnc.ss, kem.decaps(mine.dk, theirEnc.ct));
+          if (a !== true) return a;
+          const theirs = keygen(other, p.deterministic, s);
+          const myEnc = encaps(kem, det, theirs.ek, m);
+          const c = mismatch(`decaps by ${p.name} of ${b.name}'s encapsulation`, myEnc.ss, other.decaps(theirs.dk, myEnc.ct));
+          if (c !== true) return c;
+        }
+        return true;
+      }, { peers: peers.map((p) => p.name) }),
+    ),
+  ];
+}
+

@@ -1,0 +1,115 @@
+// ML-DSA property checks (FIPS 204): round trip, tampering, context binding,
+// determinism and hedging against the reference, and cross-backend interop.
+import { SIG_SIZES, type SigAlg } from '../../src/crypto/algorithms.ts';
+import type { Signer } from '../../src/crypto/backend.ts';
+import { bytesEqual, diffBytes } from '../../src/harness/compare.ts';
+import { unsupported, type Check, type CheckContext, type Verdict } from '../../src/harness/evidence.ts';
+import { checkProperty, deriveSeed } from '../../src/harness/property.ts';
+import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
+import { runsFor, type PropertyCheckSpec } from './plan.ts';
+
+const ZERO_RND = new Uint8Array(32);
+
+function mismatch(field: string, expected: Uint8Array, actual: Uint8Array): string | true {
+  const d = diffBytes({ case: '', field }, expected, actual);
+  return d ? `${d.message} (expected ${d.expected}…, got ${d.actual}…)` : true;
+}
+
+const keygen = (s: Signer, deterministic: boolean, seed: Uint8Array) => (deterministic ? s.keygen(seed) : s.keygen());
+
+export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
+  const { backend: b, reference: ref, peers } = spec;
+  const sig = b.sig(alg);
+  const det = b.deterministic;
+  const sizes = SIG_SIZES[alg];
+  const check = (kind: string, title: string, run: (ctx: CheckContext, seed: number, runs: number) => Verdict): Check => {
+    const id = `crypto/${kind}/${alg}`;
+    return {
+      id,
+      title,
+      backend: b.name,
+      run: (ctx) => run(ctx, deriveSeed(ctx.seed, `${id}@${b.name}`), runsFor(ctx.profile, 'sig')),
+    };
+  };
+
+  return [
+    check('roundtrip', `${alg} signatures verify and sizes match FIPS 204`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [sigSeed(), message()], (s, msg) => {
+        const { pk, sk } = keygen(sig, det, s);
+        if (pk.length !== sizes.pk) return `pk is ${pk.length} bytes, FIPS 204 says ${sizes.pk}`;
+        if (sk.length !== sizes.sk) return `sk is ${sk.length} bytes, FIPS 204 says ${sizes.sk}`;
+        const signature = sig.sign(sk, msg);
+        if (signature.length !== sizes.sig) return `signature is ${signature.length} bytes, FIPS 204 says ${sizes.sig}`;
+        return sig.verify(pk, msg, signature) ? true : 'an honest signature does not verify';
+      }),
+    ),
+
+    check('negative', `${alg} a modified message or signature does not verify`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [sigSeed(), message(), bitIn(sizes.sig), bitIn(256)], (s, msg, sigBit, msgBit) => {
+        const { pk, sk } = keygen(sig, det, s);
+        const signature = sig.sign(sk, msg);
+        const longer = new Uint8Array([...msg, 0]);
+        if (sig.verify(pk, longer, signature)) return 'a signature verifies for the message with a byte appended';
+        if (msg.length > 0 && sig.verify(pk, flipBit(msg, msgBit % (msg.length * 8)), signature))
+          return `a signature verifies for the message with bit ${msgBit % (msg.length * 8)} flipped`;
+        if (sig.verify(pk, msg, flipBit(signature, sigBit))) return `a signature with bit ${sigBit} flipped verifies`;
+        const other = keygen(sig, det, flipBit(s, 0));
+        if (sig.verify(other.pk, msg, signature)) return 'a signature verifies under another public key';
+        return true;
+      }),
+    ),
+
+    // FIPS 204 §5.2: the context string is bound into M', so it must match exactly.
+    check('context', `${alg} the context string is bound into the signature`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [sigSeed(), message(), context(), bitIn(1)], (s, msg, ctx, bit) => {
+        const { pk, sk } = keygen(sig, det, s);
+        const signature = sig.sign(sk, msg, { context: ctx });
+        if (!sig.verify(pk, msg, signature, { context: ctx })) return 'a signature does not verify with its own context';
+        if (sig.verify(pk, msg, signature)) return 'a signature made with a context verifies with the empty context';
+        if (sig.verify(pk, msg, signature, { context: flipBit(ctx, bit) }))
+          return 'a signature verifies with a different context';
+        const plain = sig.sign(sk, msg);
+        if (sig.verify(pk, msg, plain, { context: ctx })) return 'a signature made without a context verifies with one';
+        return true;
+      }),
+    ),
+
+    check('determinism', `${alg} same seed and rnd give the reference's bytes; hedged signing varies`, (_ctx, seed, runs) => {
+      if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or rnd)`);
+      const r = ref.sig(alg);
+      return checkProperty(seed, runs, [sigSeed(), message(), signingRnd()], (s, msg, rnd) => {
+        const k1 = sig.keygen(s);
+        const kr = r.keygen(s);
+        const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
+        if (same !== true) return same;
+        for (const [field, want, got] of [
+          [`pk vs reference ${ref.name}`, kr.pk, k1.pk],
+          [`sk vs reference ${ref.name}`, kr.sk, k1.sk],
+          [`signature with rnd vs reference ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
+          [`deterministic signature (rnd = 0) vs reference ${ref.name}`, r.sign(kr.sk, msg, { rnd: ZERO_RND }), sig.sign(k1.sk, msg, { rnd: ZERO_RND })],
+        ] as const) {
+          const d = mismatch(field, want, got);
+          if (d !== true) return d;
+        }
+        // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
+        if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
+        return true;
+      });
+    }),
+
+    check('interop', `${alg} signatures verify across backends`, (_ctx, seed, runs) =>
+      checkProperty(seed, runs, [sigSeed(), message()], (s, msg) => {
+        for (const p of peers) {
+          const other = p.sig(alg);
+          const mine = keygen(sig, det, s);
+          if (!other.verify(mine.pk, msg, sig.sign(mine.sk, msg))) return `${p.name} rejects a signature by ${b.name}`;
+          const theirs = keygen(other, p.deterministic, s);
+          if (!sig.verify(theirs.pk, msg, other.sign(theirs.sk, msg))) return `${b.name} rejects a signature by ${p.name}`;
+          if (!sig.verify(theirs.pk, msg, sig.sign(theirs.sk, msg))) return `${b.name} cannot sign with a key from ${p.name}`;
+        }
+        return true;
+      }, { peers: peers.map((p) => p.name) }),
+    ),
+  ];
+}
+
