@@ -1,6 +1,7 @@
 // Which suites each command runs. Profiles change sizes (runs, counts), not
 // the set of checks, so a pr run and a release run report the same ids.
 import { cryptoSuite } from '../../suites/crypto/index.ts';
+import { fallbackSuite } from '../../suites/fallback/index.ts';
 import type { Suite } from './suite.ts';
 
 export type Command = 'kat' | 'certify';
@@ -11,6 +12,6 @@ export function suitesFor(command: Command): Suite[] {
     case 'kat':
       return known;
     case 'certify':
-      return known;
+      return [...known, fallbackSuite];
   }
 }

@@ -1,0 +1,23 @@
+// The fallback suite: the reference fallback controller held to its contract
+// (alert, gauge, TTL fail-closed with exit code 3, recovery). The same check
+// functions fail on the seeded mutant in test/mutants/mesh.
+import { checkFallbackExpiresClosed, checkFallbackRecovers } from '../../src/mesh/fallback-checks.ts';
+import { createFallbackController } from '../../src/mesh/fallback.ts';
+import type { Check } from '../../src/harness/evidence.ts';
+import type { Suite } from '../../src/harness/suite.ts';
+
+export const fallbackSuite: Suite = {
+  name: 'fallback',
+  checks: (): Check[] => [
+    {
+      id: 'fallback/ttl-fails-closed',
+      title: 'fallback alerts, sets pqc_fallback_enabled and fails closed with exit code 3 when the TTL runs out',
+      run: () => checkFallbackExpiresClosed(createFallbackController),
+    },
+    {
+      id: 'fallback/recovers',
+      title: 'fallback restores PQC, resets the gauge and resolves the alert when PQC works again',
+      run: () => checkFallbackRecovers(createFallbackController),
+    },
+  ],
+};

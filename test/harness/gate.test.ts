@@ -1,0 +1,52 @@
+// The gate and the runner: what makes a run fail.
+import { describe, expect, it } from 'vitest';
+import { fail, pass, skip, unsupported, type Check, type CheckResult } from '../../src/harness/evidence.ts';
+import { decide } from '../../src/harness/gate.ts';
+import { runChecks } from '../../src/harness/runner.ts';
+import { UnsupportedCapabilityError } from '../../src/crypto/backend.ts';
+
+const result = (v: ReturnType<typeof pass>, id = 'x/y'): CheckResult => ({ id, title: id, durationMs: 1, ...v });
+
+describe('gate', () => {
+  it('passes when every check passes', () => {
+    expect(decide([result(pass())], 'pr')).toEqual({ verdict: 'pass', reasons: [] });
+  });
+  it('fails on any failing check and names it', () => {
+    const d = decide([result(pass()), result(fail('bad'), 'kat/acvp/ML-KEM-768/keyGen')], 'pr');
+    expect(d.verdict).toBe('fail');
+    expect(d.reasons[0]).toMatch(/kat\/acvp\/ML-KEM-768\/keyGen/);
+  });
+  it('fails a run with no checks', () => {
+    expect(decide([], 'pr').verdict).toBe('fail');
+  });
+  it('release fails on a skip for missing input, pr does not', () => {
+    const r = [result(skip('vectors missing'))];
+    expect(decide(r, 'pr').verdict).toBe('pass');
+    expect(decide(r, 'release').verdict).toBe('fail');
+  });
+  it('release does not fail on a capability the backend lacks by design', () => {
+    expect(decide([result(unsupported('no context API'))], 'release').verdict).toBe('pass');
+  });
+});
+
+describe('runner', () => {
+  const ctx = { seed: 1, profile: 'pr' as const };
+  it('turns a crashing check into a failure with the error', async () => {
+    const boom: Check = { id: 'a', title: 'a', run: () => { throw new Error('kaput'); } };
+    const [r] = await runChecks([boom], ctx);
+    expect(r.status).toBe('fail');
+    expect(r.reason).toMatch(/check crashed: kaput/);
+  });
+  it('turns UnsupportedCapabilityError into an unsupported skip', async () => {
+    const c: Check = { id: 'b', title: 'b', run: () => { throw new UnsupportedCapabilityError('x', 'contexts'); } };
+    const [r] = await runChecks([c], ctx);
+    expect(r.status).toBe('skip');
+    expect(r.evidence.unsupported).toBe(true);
+  });
+  it('reports progress for every check in order', async () => {
+    const seen: string[] = [];
+    const checks: Check[] = ['p', 'q'].map((id) => ({ id, title: id, run: () => pass() }));
+    await runChecks(checks, ctx, { started: (c) => seen.push(`start ${c.id}`), finished: (r) => seen.push(`end ${r.id}`) });
+    expect(seen).toEqual(['start p', 'end p', 'start q', 'end q']);
+  });
+});
