@@ -10,6 +10,7 @@ import type { Profile } from './harness/evidence.ts';
 import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
+import { registerMeshCommands } from './mesh/commands.ts';
 
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
@@ -78,6 +79,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
+  registerMeshCommands(program);
   registerToxiproxyCommand(program);
   return program;
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseNodeConfig } from '../../src/mesh/config.ts';
+
+const base = { id: 'n1', listen: '127.0.0.1:7000', ca: 'ca.cert', certificate: 'n1.cert', key: 'n1.key', peers: [{ id: 'n2', address: '127.0.0.1:7001' }] };
+
+describe('node config', () => {
+  it('fills defaults', () => {
+    const c = parseNodeConfig(base, 'n1.yaml');
+    expect(c.backend).toBe('auto');
+    expect(c.suites.offer[0]).toBe('XWING-MLDSA65');
+    expect(c.fallback.allowClassical).toBe(false);
+    expect(c.timers.handshakeTimeoutMs).toBe(5000);
+  });
+
+  it.each([
+    [{ listen: '10.0.0.1:7000' }, /listen: must be host:port with a loopback host/],
+    [{ peers: [{ id: 'n2', address: '127.0.0.1:0' }] }, /peers\.0\.address: a peer address needs a real port/],
+    [{ peers: [{ id: 'n1', address: '127.0.0.1:7001' }] }, /peers\.0\.id: a node cannot be its own peer/],
+    [{ suites: { offer: ['X25519-ED25519'], accept: ['XWING-MLDSA65'] } }, /suites\.offer\.0: the classical suite/],
+    [{ id: 'bad id' }, /id: must be 1-64 characters/],
+    [{ colour: 'blue' }, /colour/],
+    [{ timers: { handshakeTimeoutMs: -1 } }, /timers\.handshakeTimeoutMs/],
+  ])('names the field in %j', (over, message) => {
+    expect(() => parseNodeConfig({ ...base, ...over }, 'n1.yaml')).toThrow(message);
+  });
+});
