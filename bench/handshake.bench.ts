@@ -16,7 +16,7 @@ import { initiate, respond, type HandshakeConfig } from '../src/mesh/handshake.t
 import { caPaths, createCa, issueNode, nodePaths, trustAnchor, writeIdentity, type Identity } from '../src/mesh/identity.ts';
 import { referenceProtocol } from '../src/mesh/protocol.ts';
 import { bindSuites } from '../src/mesh/suites.ts';
-import { xwingOps } from '../src/mesh/xwing-kem.ts';
+import { createXWing } from '../src/crypto/xwing.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -49,18 +49,18 @@ function median(f: () => void, runs: number): number {
 
 /** Every primitive one XWING-MLDSA65 handshake runs, each timed alone; the sum is the floor. */
 function computeFloor(backend: CryptoBackend, initiator: Identity, runs: number) {
-  const xw = xwingOps(backend);
+  const xw = createXWing(backend);
   const dsa = backend.sig('ML-DSA-65');
   const msg = new Uint8Array(64).fill(7);
   const sk = initiator.keys.secretKeys.get('ML-DSA-65')!;
   const pk = initiator.certificate.keys.get('ML-DSA-65')!;
   const sig = dsa.sign(sk, msg);
-  const kp = xw.keygen();
-  const enc = xw.encaps(kp.publicKey);
+  const kp = xw.keygenExpanded();
+  const enc = xw.encaps(kp.pk);
   const parts = {
-    xwingKeygen: median(() => xw.keygen(), runs),
-    xwingEncaps: median(() => xw.encaps(kp.publicKey), runs),
-    xwingDecaps: median(() => xw.decaps(kp.secret, enc.ciphertext), runs),
+    xwingKeygen: median(() => xw.keygenExpanded(), runs),
+    xwingEncaps: median(() => xw.encaps(kp.pk), runs),
+    xwingDecaps: median(() => xw.decapsExpanded(kp.expanded, enc.ct), runs),
     // two transcript signatures (ACCEPT, FINISH)
     mldsa65Sign: 2 * median(() => dsa.sign(sk, msg), runs),
     // two transcript signatures and two certificates verified

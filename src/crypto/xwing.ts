@@ -1,10 +1,12 @@
 // X-Wing hybrid KEM (draft-connolly-cfrg-xwing-kem): ML-KEM-768 + X25519
 // joined by a SHA3-256 combiner, built over any backend's ML-KEM-768.
 // The backend must be deterministic: X-Wing derives ML-KEM keys from a seed.
-import { x25519 } from '@noble/curves/ed25519.js';
+// X25519 runs on Node's OpenSSL (x25519.ts): the pure-JS one costs ~1.8 ms an
+// operation, and a handshake needs five.
 import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { CryptoBackend, Encapsulation, Kem } from './backend.ts';
+import { x25519PublicKey, x25519SharedSecret } from './x25519.ts';
 
 export const XWING_SIZES = { sk: 32, pk: 1216, ct: 1120, ss: 32, eseed: 64 } as const;
 const MLKEM_EK = 1184;
@@ -17,10 +19,20 @@ export interface XWingKeyPair {
   pk: Uint8Array;
 }
 
+/** The decapsulation key after §5.2 expansion; keeping it saves re-deriving ML-KEM keys per decapsulation. */
+export interface XWingExpandedKey {
+  dkM: Uint8Array;
+  skX: Uint8Array;
+  pkX: Uint8Array;
+}
+
 export interface XWing {
   keygen(seed?: Uint8Array): XWingKeyPair;
   encaps(pk: Uint8Array, eseed?: Uint8Array): Encapsulation;
   decaps(sk: Uint8Array, ct: Uint8Array): Uint8Array;
+  /** keygen that also returns the expanded key, for ephemeral use (handshakes). */
+  keygenExpanded(seed?: Uint8Array): XWingKeyPair & { expanded: XWingExpandedKey };
+  decapsExpanded(key: XWingExpandedKey, ct: Uint8Array): Uint8Array;
 }
 
 function exact(name: string, b: Uint8Array, len: number): void {
@@ -43,44 +55,47 @@ function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Ar
 }
 
 /** §5.2 expandDecapsulationKey: SHAKE-256(sk, 96) -> ML-KEM seed (64) || X25519 secret (32). */
-function expand(mlkem: Kem, sk: Uint8Array) {
+function expand(mlkem: Kem, sk: Uint8Array): XWingExpandedKey & { ekM: Uint8Array } {
+  exact('secret key', sk, XWING_SIZES.sk);
   const expanded = shake256(sk, { dkLen: 96 });
   const { ek, dk } = mlkem.keygen(expanded.subarray(0, 64));
   const skX = expanded.slice(64, 96);
-  return { ekM: ek, dkM: dk, skX, pkX: x25519.getPublicKey(skX) };
+  return { ekM: ek, dkM: dk, skX, pkX: x25519PublicKey(skX) };
+}
+
+/** §5.5 Decapsulate, from an expanded key. */
+function decapsulate(mlkem: Kem, key: XWingExpandedKey, ct: Uint8Array): Uint8Array {
+  exact('ciphertext', ct, XWING_SIZES.ct);
+  const ctX = ct.subarray(MLKEM_CT);
+  const ssM = mlkem.decaps(key.dkM, ct.subarray(0, MLKEM_CT));
+  return combine(ssM, x25519SharedSecret(key.skX, ctX), ctX, key.pkX);
 }
 
 export function createXWing(backend: CryptoBackend): XWing {
   if (!backend.kems.includes('ML-KEM-768')) throw new Error(`X-Wing needs ML-KEM-768, which backend ${backend.name} lacks`);
   const mlkem = backend.kem('ML-KEM-768');
+  const keygenExpanded = (seed: Uint8Array = randomBytes(32)) => {
+    const { ekM, ...expanded } = expand(mlkem, seed);
+    return { sk: Uint8Array.from(seed), pk: concat(ekM, expanded.pkX), expanded };
+  };
   return {
-    keygen(seed = randomBytes(32)) {
-      exact('seed', seed, XWING_SIZES.sk);
-      const { ekM, pkX } = expand(mlkem, seed);
-      return { sk: Uint8Array.from(seed), pk: concat(ekM, pkX) };
+    keygenExpanded,
+    keygen(seed) {
+      const { sk, pk } = keygenExpanded(seed);
+      return { sk, pk };
     },
     // §5.4 Encapsulate / EncapsulateDerand
     encaps(pk, eseed = randomBytes(64)) {
       exact('public key', pk, XWING_SIZES.pk);
       exact('eseed', eseed, XWING_SIZES.eseed);
-      const pkM = pk.subarray(0, MLKEM_EK);
       const pkX = pk.subarray(MLKEM_EK);
       const ekX = eseed.subarray(32, 64);
-      const ctX = x25519.getPublicKey(ekX);
-      const ssX = x25519.getSharedSecret(ekX, pkX);
-      const { ct: ctM, ss: ssM } = mlkem.encaps(pkM, eseed.subarray(0, 32));
+      const ctX = x25519PublicKey(ekX);
+      const ssX = x25519SharedSecret(ekX, pkX);
+      const { ct: ctM, ss: ssM } = mlkem.encaps(pk.subarray(0, MLKEM_EK), eseed.subarray(0, 32));
       return { ct: concat(ctM, ctX), ss: combine(ssM, ssX, ctX, pkX) };
     },
-    // §5.5 Decapsulate
-    decaps(sk, ct) {
-      exact('secret key', sk, XWING_SIZES.sk);
-      exact('ciphertext', ct, XWING_SIZES.ct);
-      const { dkM, skX, pkX } = expand(mlkem, sk);
-      const ctM = ct.subarray(0, MLKEM_CT);
-      const ctX = ct.subarray(MLKEM_CT);
-      const ssM = mlkem.decaps(dkM, ctM);
-      const ssX = x25519.getSharedSecret(skX, ctX);
-      return combine(ssM, ssX, ctX, pkX);
-    },
+    decaps: (sk, ct) => decapsulate(mlkem, expand(mlkem, sk), ct),
+    decapsExpanded: (key, ct) => decapsulate(mlkem, key, ct),
   };
 }

@@ -4,8 +4,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { MeshError } from './errors.ts';
-import { x25519Keygen, x25519SharedSecret } from './x25519.ts';
-import { xwingOps, type XWingSecret } from './xwing-kem.ts';
+import { x25519Keygen, x25519SharedSecret } from '../crypto/x25519.ts';
+import { createXWing, type XWingExpandedKey } from '../crypto/xwing.ts';
 
 export const SUITE_NAMES = ['XWING-MLDSA65', 'MLKEM1024-MLDSA87', 'X25519-ED25519'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
@@ -89,16 +89,20 @@ function guarded<T>(what: string, f: () => T): T {
 }
 
 function xwingKem(backend: CryptoBackend): EphemeralKem {
-  const xw = xwingOps(backend);
+  const xw = createXWing(backend);
   return {
     shareBytes: 1216,
     ciphertextBytes: 1120,
     keygen: () => {
-      const { publicKey, secret } = xw.keygen();
-      return { publicKey, secretKey: { kem: 'X-Wing', key: secret } };
+      const { pk, expanded } = xw.keygenExpanded();
+      return { publicKey: pk, secretKey: { kem: 'X-Wing', key: expanded } };
     },
-    encaps: (pk) => guarded('X-Wing encapsulation', () => xw.encaps(pk)),
-    decaps: (sk, ct) => guarded('X-Wing decapsulation', () => xw.decaps(sk.key as XWingSecret, ct)),
+    encaps: (pk) =>
+      guarded('X-Wing encapsulation', () => {
+        const { ct, ss } = xw.encaps(pk);
+        return { ciphertext: ct, secret: ss };
+      }),
+    decaps: (sk, ct) => guarded('X-Wing decapsulation', () => xw.decapsExpanded(sk.key as XWingExpandedKey, ct)),
   };
 }
 

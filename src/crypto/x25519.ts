@@ -3,7 +3,7 @@
 // per handshake, which alone would exceed the 10 ms latency target; OpenSSL
 // takes ~0.07 ms. Keys enter as JWK because OpenSSL 3's DER decoders cost
 // more than the scalar multiplication itself. RFC 7748 semantics are the
-// same (clamping, u-coordinates); test/mesh/xwing-kem.test.ts checks the
+// same (clamping, u-coordinates); test/crypto/xwing.test.ts checks the
 // outputs byte for byte against @noble/curves.
 import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from 'node:crypto';
 
