@@ -16,9 +16,9 @@ import {
   createMLKEM768,
   createMLKEM1024,
 } from '@oqs/liboqs-js';
-import { KEM_ALGS, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
+import type { KemAlg, SigAlg } from './algorithms.ts';
+import { assembleBackend } from './assemble.ts';
 import {
-  UnsupportedAlgorithmError,
   UnsupportedCapabilityError,
   type CryptoBackend,
   type Kem,
@@ -132,31 +132,19 @@ export async function createLiboqsBackend(): Promise<CryptoBackend> {
     createMLDSA65(),
     createMLDSA87(),
   ]);
-  const kems = new Map<KemAlg, Kem>([
-    ['ML-KEM-512', oqsKem('ML-KEM-512', k512 as unknown as OqsKem)],
-    ['ML-KEM-768', oqsKem('ML-KEM-768', k768 as unknown as OqsKem)],
-    ['ML-KEM-1024', oqsKem('ML-KEM-1024', k1024 as unknown as OqsKem)],
-  ]);
-  const sigs = new Map<SigAlg, Signer>([
-    ['ML-DSA-44', oqsSigner(name, 'ML-DSA-44', d44 as unknown as OqsSig)],
-    ['ML-DSA-65', oqsSigner(name, 'ML-DSA-65', d65 as unknown as OqsSig)],
-    ['ML-DSA-87', oqsSigner(name, 'ML-DSA-87', d87 as unknown as OqsSig)],
-  ]);
-  return {
+  return assembleBackend({
     name,
     version: `@oqs/liboqs-js ${packageVersion('@oqs/liboqs-js')}`,
     deterministic: true,
-    kems: KEM_ALGS,
-    sigs: SIG_ALGS,
-    kem(alg) {
-      const k = kems.get(alg);
-      if (!k) throw new UnsupportedAlgorithmError(name, alg);
-      return k;
-    },
-    sig(alg) {
-      const s = sigs.get(alg);
-      if (!s) throw new UnsupportedAlgorithmError(name, alg);
-      return s;
-    },
-  };
+    kems: [
+      oqsKem('ML-KEM-512', k512 as unknown as OqsKem),
+      oqsKem('ML-KEM-768', k768 as unknown as OqsKem),
+      oqsKem('ML-KEM-1024', k1024 as unknown as OqsKem),
+    ],
+    sigs: [
+      oqsSigner(name, 'ML-DSA-44', d44 as unknown as OqsSig),
+      oqsSigner(name, 'ML-DSA-65', d65 as unknown as OqsSig),
+      oqsSigner(name, 'ML-DSA-87', d87 as unknown as OqsSig),
+    ],
+  });
 }

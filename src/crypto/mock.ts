@@ -8,7 +8,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { KEM_ALGS, KEM_SIZES, SIG_ALGS, SIG_SIZES, type KemAlg, type SigAlg } from './algorithms.ts';
-import { UnsupportedAlgorithmError, type CryptoBackend, type Kem, type Signer } from './backend.ts';
+import { assembleBackend } from './assemble.ts';
+import type { CryptoBackend, Kem, Signer } from './backend.ts';
 
 const xor = (a: Uint8Array, b: Uint8Array) => a.map((x, i) => x ^ b[i]);
 
@@ -64,24 +65,12 @@ function mockSigner(alg: SigAlg): Signer {
 }
 
 export function createMockBackend(): CryptoBackend {
-  const kems = new Map(KEM_ALGS.map((a) => [a, mockKem(a)]));
-  const sigs = new Map(SIG_ALGS.map((a) => [a, mockSigner(a)]));
-  return {
+  return assembleBackend({
     name: 'mock',
     version: 'SimplifiedNTRU 0 (insecure)',
     deterministic: true,
     insecure: true,
-    kems: KEM_ALGS,
-    sigs: SIG_ALGS,
-    kem(alg) {
-      const k = kems.get(alg);
-      if (!k) throw new UnsupportedAlgorithmError('mock', alg);
-      return k;
-    },
-    sig(alg) {
-      const s = sigs.get(alg);
-      if (!s) throw new UnsupportedAlgorithmError('mock', alg);
-      return s;
-    },
-  };
+    kems: KEM_ALGS.map(mockKem),
+    sigs: SIG_ALGS.map(mockSigner),
+  });
 }

@@ -4,8 +4,8 @@
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { KEM_ALGS, MAX_CONTEXT_BYTES, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
+import { assembleBackend } from './assemble.ts';
 import {
-  UnsupportedAlgorithmError,
   type CryptoBackend,
   type Kem,
   type SignOptions,
@@ -80,23 +80,11 @@ function nobleSigner(alg: SigAlg): Signer {
 }
 
 export function createNobleBackend(): CryptoBackend {
-  const kems = new Map(KEM_ALGS.map((a) => [a, nobleKem(a)]));
-  const sigs = new Map(SIG_ALGS.map((a) => [a, nobleSigner(a)]));
-  return {
+  return assembleBackend({
     name: 'noble',
     version: `@noble/post-quantum ${packageVersion('@noble/post-quantum')}`,
     deterministic: true,
-    kems: KEM_ALGS,
-    sigs: SIG_ALGS,
-    kem(alg) {
-      const k = kems.get(alg);
-      if (!k) throw new UnsupportedAlgorithmError('noble', alg);
-      return k;
-    },
-    sig(alg) {
-      const s = sigs.get(alg);
-      if (!s) throw new UnsupportedAlgorithmError('noble', alg);
-      return s;
-    },
-  };
+    kems: KEM_ALGS.map(nobleKem),
+    sigs: SIG_ALGS.map(nobleSigner),
+  });
 }

@@ -4,8 +4,8 @@
 // never silently ignored. It also has no context-string API.
 import { createRequire } from 'node:module';
 import { KEM_ALGS, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
+import { assembleBackend } from './assemble.ts';
 import {
-  UnsupportedAlgorithmError,
   UnsupportedCapabilityError,
   type CryptoBackend,
   type Kem,
@@ -81,23 +81,11 @@ export function createPqcleanBackend(): CryptoBackend {
   const name = 'pqclean';
   const mod = createRequire(import.meta.url)('pqclean') as PqcleanModule;
   const id = (alg: string) => alg.toLowerCase();
-  const kems = new Map(KEM_ALGS.map((a) => [a, pqcleanKem(name, a, new mod.KEM(id(a)))]));
-  const sigs = new Map(SIG_ALGS.map((a) => [a, pqcleanSigner(name, a, new mod.Sign(id(a)))]));
-  return {
+  return assembleBackend({
     name,
     version: `pqclean ${packageVersion('pqclean')}`,
     deterministic: false,
-    kems: KEM_ALGS,
-    sigs: SIG_ALGS,
-    kem(alg) {
-      const k = kems.get(alg);
-      if (!k) throw new UnsupportedAlgorithmError(name, alg);
-      return k;
-    },
-    sig(alg) {
-      const s = sigs.get(alg);
-      if (!s) throw new UnsupportedAlgorithmError(name, alg);
-      return s;
-    },
-  };
+    kems: KEM_ALGS.map((a) => pqcleanKem(name, a, new mod.KEM(id(a)))),
+    sigs: SIG_ALGS.map((a) => pqcleanSigner(name, a, new mod.Sign(id(a)))),
+  });
 }

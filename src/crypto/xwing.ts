@@ -4,7 +4,7 @@
 // X25519 runs on Node's OpenSSL (x25519.ts): the pure-JS one costs ~1.8 ms an
 // operation, and a handshake needs five.
 import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
-import { randomBytes } from '@noble/hashes/utils.js';
+import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
 import type { CryptoBackend, Encapsulation, Kem } from './backend.ts';
 import { x25519PublicKey, x25519SharedSecret } from './x25519.ts';
 
@@ -39,19 +39,9 @@ function exact(name: string, b: Uint8Array, len: number): void {
   if (b.length !== len) throw new Error(`X-Wing ${name} must be ${len} bytes, got ${b.length}`);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
 /** §5.3 Combiner: SHA3-256(ss_M || ss_X || ct_X || pk_X || XWingLabel). */
 function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {
-  return sha3_256(concat(ssM, ssX, ctX, pkX, LABEL));
+  return sha3_256(concatBytes(ssM, ssX, ctX, pkX, LABEL));
 }
 
 /** §5.2 expandDecapsulationKey: SHAKE-256(sk, 96) -> ML-KEM seed (64) || X25519 secret (32). */
@@ -76,7 +66,7 @@ export function createXWing(backend: CryptoBackend): XWing {
   const mlkem = backend.kem('ML-KEM-768');
   const keygenExpanded = (seed: Uint8Array = randomBytes(32)) => {
     const { ekM, ...expanded } = expand(mlkem, seed);
-    return { sk: Uint8Array.from(seed), pk: concat(ekM, expanded.pkX), expanded };
+    return { sk: Uint8Array.from(seed), pk: concatBytes(ekM, expanded.pkX), expanded };
   };
   return {
     keygenExpanded,
@@ -93,7 +83,7 @@ export function createXWing(backend: CryptoBackend): XWing {
       const ctX = x25519PublicKey(ekX);
       const ssX = x25519SharedSecret(ekX, pkX);
       const { ct: ctM, ss: ssM } = mlkem.encaps(pk.subarray(0, MLKEM_EK), eseed.subarray(0, 32));
-      return { ct: concat(ctM, ctX), ss: combine(ssM, ssX, ctX, pkX) };
+      return { ct: concatBytes(ctM, ctX), ss: combine(ssM, ssX, ctX, pkX) };
     },
     decaps: (sk, ct) => decapsulate(mlkem, expand(mlkem, sk), ct),
     decapsExpanded: (key, ct) => decapsulate(mlkem, key, ct),

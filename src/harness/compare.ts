@@ -33,6 +33,12 @@ export function diffBytes(
   };
 }
 
+/** true when equal, else one line for a property's failure message: field, offset, hex prefixes. */
+export function describeDifference(field: string, expected: Uint8Array, actual: Uint8Array): true | string {
+  const d = diffBytes({ case: '', field }, expected, actual);
+  return d ? `${d.message} (expected ${d.expected}…, got ${d.actual}…)` : true;
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return firstDifference(a, b) < 0;
 }

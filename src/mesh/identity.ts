@@ -8,6 +8,7 @@
 // need (ML-DSA-65 always; ML-DSA-87 and Ed25519 for the other suites), so the
 // suite decides which key signs the transcript and the CA vouches for all.
 // Files are PEM-style armored so they survive copy and paste.
+import { concatBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -97,16 +98,9 @@ export function decodeCertificate(encoded: Uint8Array): Certificate {
 
 function signCertificate(body: CertificateBody, caKey: Uint8Array, backend: CryptoBackend): Certificate {
   const tbs = encodeBody(body);
-  const signature = identitySigner(backend, 'ML-DSA-65').sign(caKey, concat(CERT_SIGNING_LABEL, tbs));
+  const signature = identitySigner(backend, 'ML-DSA-65').sign(caKey, concatBytes(CERT_SIGNING_LABEL, tbs));
   const encoded = new Encoder().bytes(signature).finish();
-  return { ...body, signature, encoded: concat(tbs, encoded) };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+  return { ...body, signature, encoded: concatBytes(tbs, encoded) };
 }
 
 export function caKeyId(ca: Certificate): Uint8Array {
@@ -131,7 +125,7 @@ export function verifyCertificate(encoded: Uint8Array, trust: TrustAnchor, now =
   if (!bytesEqual(cert.issuer, trust.keyId)) throw new MeshError('unknown_ca', `certificate of ${cert.nodeId} was issued by another CA`);
   const caPk = trust.ca.keys.get('ML-DSA-65')!;
   const tbs = encodeBody(cert);
-  if (!identitySigner(trust.backend, 'ML-DSA-65').verify(caPk, concat(CERT_SIGNING_LABEL, tbs), cert.signature)) {
+  if (!identitySigner(trust.backend, 'ML-DSA-65').verify(caPk, concatBytes(CERT_SIGNING_LABEL, tbs), cert.signature)) {
     throw new MeshError('bad_certificate', `CA signature on the certificate of ${cert.nodeId} does not verify`);
   }
   if (now < cert.notBefore || now > cert.notAfter) throw new MeshError('bad_certificate', `certificate of ${cert.nodeId} is outside its validity period`);

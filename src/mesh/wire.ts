@@ -4,6 +4,7 @@
 // fields), so signatures and the transcript hash cover exactly what was sent.
 // Decoding is strict: every field has a maximum size, and unknown types,
 // short input or trailing bytes fail with reason `bad_frame`.
+import { concatBytes } from '@noble/hashes/utils.js';
 import { FAILURE_REASONS, MeshError, type FailureReason } from './errors.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -86,28 +87,18 @@ export class FrameReader {
   private peek(n: number): Uint8Array {
     const first = this.chunks[0];
     if (first.length >= n || this.chunks.length === 1) return first.subarray(0, n);
-    this.chunks = [concatBytes(this.chunks)];
+    this.chunks = [concatBytes(...this.chunks)];
     return this.chunks[0].subarray(0, n);
   }
 
   private take(n: number): Uint8Array {
-    const all = this.chunks.length === 1 ? this.chunks[0] : concatBytes(this.chunks);
+    const all = this.chunks.length === 1 ? this.chunks[0] : concatBytes(...this.chunks);
     const out = all.subarray(0, n);
     const rest = all.subarray(n);
     this.chunks = rest.length ? [rest] : [];
     this.buffered -= n;
     return out;
   }
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /** Canonical field writer. */
@@ -146,7 +137,7 @@ export class Encoder {
     return this.bytes(new TextEncoder().encode(v));
   }
   finish(): Uint8Array {
-    return concatBytes(this.parts);
+    return concatBytes(...this.parts);
   }
 }
 
@@ -280,7 +271,7 @@ export function encodeField(v: Uint8Array): Uint8Array {
 }
 
 export function encodeAccept(m: Accept): Uint8Array {
-  return concatBytes([encodeAcceptCore(m), encodeField(m.signature), encodeField(m.mac)]);
+  return concatBytes(encodeAcceptCore(m), encodeField(m.signature), encodeField(m.mac));
 }
 
 export function decodeAccept(body: Uint8Array): Accept {
@@ -301,7 +292,7 @@ export function decodeAccept(body: Uint8Array): Accept {
 }
 
 export function encodeFinish(m: Finish): Uint8Array {
-  return concatBytes([encodeField(m.signature), encodeField(m.mac)]);
+  return concatBytes(encodeField(m.signature), encodeField(m.mac));
 }
 
 export function decodeFinish(body: Uint8Array): Finish {

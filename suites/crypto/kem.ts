@@ -3,7 +3,7 @@
 import { shake256 } from '@noble/hashes/sha3.js';
 import { KEM_SIZES, type KemAlg } from '../../src/crypto/algorithms.ts';
 import type { Kem } from '../../src/crypto/backend.ts';
-import { bytesEqual, diffBytes } from '../../src/harness/compare.ts';
+import { bytesEqual, describeDifference as mismatch } from '../../src/harness/compare.ts';
 import { unsupported, type Check, type CheckContext, type Verdict } from '../../src/harness/evidence.ts';
 import { checkProperty, deriveSeed } from '../../src/harness/property.ts';
 import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
@@ -21,11 +21,6 @@ function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Arra
 const keygen = (kem: Kem, deterministic: boolean, seed: Uint8Array) => (deterministic ? kem.keygen(seed) : kem.keygen());
 const encaps = (kem: Kem, deterministic: boolean, ek: Uint8Array, m: Uint8Array) =>
   deterministic ? kem.encaps(ek, m) : kem.encaps(ek);
-
-function mismatch(field: string, expected: Uint8Array, actual: Uint8Array): string | true {
-  const d = diffBytes({ case: '', field }, expected, actual);
-  return d ? `${d.message} (expected ${d.expected}…, got ${d.actual}…)` : true;
-}
 
 export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
   const { backend: b, reference: ref, peers } = spec;

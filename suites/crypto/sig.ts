@@ -2,18 +2,13 @@
 // determinism and hedging against the reference, and cross-backend interop.
 import { SIG_SIZES, type SigAlg } from '../../src/crypto/algorithms.ts';
 import type { Signer } from '../../src/crypto/backend.ts';
-import { bytesEqual, diffBytes } from '../../src/harness/compare.ts';
+import { bytesEqual, describeDifference as mismatch } from '../../src/harness/compare.ts';
 import { unsupported, type Check, type CheckContext, type Verdict } from '../../src/harness/evidence.ts';
 import { checkProperty, deriveSeed } from '../../src/harness/property.ts';
 import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
 import { runsFor, type PropertyCheckSpec } from './plan.ts';
 
 const ZERO_RND = new Uint8Array(32);
-
-function mismatch(field: string, expected: Uint8Array, actual: Uint8Array): string | true {
-  const d = diffBytes({ case: '', field }, expected, actual);
-  return d ? `${d.message} (expected ${d.expected}…, got ${d.actual}…)` : true;
-}
 
 const keygen = (s: Signer, deterministic: boolean, seed: Uint8Array) => (deterministic ? s.keygen(seed) : s.keygen());
 
