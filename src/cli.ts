@@ -1,7 +1,6 @@
 // `pqc-harness`: the command-line entry point.
 // Exit codes: 0 gate passed, 1 gate failed, 2 usage/configuration/input error.
 import { randomInt } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.ts';
@@ -11,13 +10,10 @@ import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
 import { registerMeshCommands } from './mesh/commands.ts';
+import { registerVectorsCommand } from '../vectors/cli.ts';
+import { defaultVectorsDir } from '../vectors/discover.ts';
 
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
-
-/** Where `vectors fetch` puts files when neither --vectors nor PQC_VECTORS_DIR says otherwise. */
-export function defaultVectorsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PQC_VECTORS_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pqc-mesh-harness', 'vectors');
-}
 
 function parseSeed(v: string): number {
   if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('the seed must be an integer');
@@ -79,6 +75,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
+  registerVectorsCommand(program);
   registerMeshCommands(program);
   registerToxiproxyCommand(program);
   return program;

@@ -2,12 +2,13 @@
 // the set of checks, so a pr run and a release run report the same ids.
 import { cryptoSuite } from '../../suites/crypto/index.ts';
 import { fallbackSuite } from '../../suites/fallback/index.ts';
+import { katSuite } from '../../suites/kat/index.ts';
 import type { Suite } from './suite.ts';
 
 export type Command = 'kat' | 'certify';
 
 export function suitesFor(command: Command): Suite[] {
-  const known: Suite[] = [cryptoSuite];
+  const known: Suite[] = [cryptoSuite, katSuite];
   switch (command) {
     case 'kat':
       return known;

@@ -1,0 +1,164 @@
+// Runs vector cases one by one and turns them into one verdict with evidence:
+// counts, the first failure (file, tcId, field, byte offset, hex prefixes),
+// the files that ran, and per-flag counts for Wycheproof.
+import { UnsupportedCapabilityError } from '../../src/crypto/backend.ts';
+import { diffBytes } from '../../src/harness/compare.ts';
+import {
+  fail,
+  pass,
+  unsupported,
+  type CaseCounts,
+  type Evidence,
+  type Mismatch,
+  type Verdict,
+  type VectorFile,
+} from '../../src/harness/evidence.ts';
+
+/** Where a case comes from, for naming it in a failure. */
+export interface CaseRef {
+  file: string;
+  tcId: number;
+  flags?: string[];
+}
+
+/** A case body returns nothing when it passed, or a Mismatch (see mismatch()). */
+export type CaseBody = () => Mismatch | undefined;
+
+/** Thrown inside a case body when the case cannot run on this backend for a reason other than a capability. */
+export class CaseSkip extends Error {}
+
+const counts = (): CaseCounts => ({ total: 0, passed: 0, failed: 0, skipped: 0 });
+
+export class Tally {
+  readonly cases = counts();
+  firstFailure?: Mismatch;
+  readonly flags: Record<string, CaseCounts> = {};
+  private readonly skipReasons = new Map<string, number>();
+  private readonly files = new Map<string, string>();
+  private allUnsupported = true;
+
+  /**
+   * @param hashes SHA-256 by file path, for the evidence's file list.
+   * @param labelKey evidence key under which per-label counts go ('flags' for Wycheproof).
+   */
+  constructor(
+    private readonly hashes: ReadonlyMap<string, string> = new Map(),
+    private readonly labelKey = 'flags',
+  ) {}
+
+  /** Records that a file contributed cases, with its SHA-256. */
+  useFile(path: string): void {
+    if (!this.files.has(path)) this.files.set(path, this.hashes.get(path) ?? 'unknown');
+  }
+
+  run(ref: CaseRef, body: CaseBody): void {
+    this.useFile(ref.file);
+    let outcome: 'passed' | 'failed' | 'skipped';
+    try {
+      const m = body();
+      if (m) {
+        outcome = 'failed';
+        const flags = ref.flags?.length ? ` [${this.labelKey}: ${ref.flags.join(', ')}]` : '';
+        this.firstFailure ??= { ...m, file: ref.file, tcId: ref.tcId, case: `tcId ${ref.tcId}`, message: `${m.message ?? 'mismatch'}${flags}` };
+      } else outcome = 'passed';
+    } catch (e) {
+      if (e instanceof UnsupportedCapabilityError || e instanceof CaseSkip) {
+        outcome = 'skipped';
+        if (!(e instanceof UnsupportedCapabilityError)) this.allUnsupported = false;
+        this.skipReasons.set(e.message, (this.skipReasons.get(e.message) ?? 0) + 1);
+      } else {
+        outcome = 'failed';
+        this.firstFailure ??= { case: `tcId ${ref.tcId}`, file: ref.file, tcId: ref.tcId, message: `unexpected error: ${(e as Error).message}` };
+      }
+    }
+    this.count(this.cases, outcome);
+    for (const f of ref.flags ?? []) this.count((this.flags[f] ??= counts()), outcome);
+  }
+
+  private count(c: CaseCounts, outcome: 'passed' | 'failed' | 'skipped'): void {
+    c.total++;
+    c[outcome]++;
+  }
+
+  evidence(extra: Evidence = {}): Evidence {
+    const files: VectorFile[] = [...this.files].map(([path, sha256]) => ({ path, sha256 }));
+    const ev: Evidence = { cases: { ...this.cases }, files, ...extra };
+    if (this.firstFailure) ev.firstFailure = this.firstFailure;
+    if (Object.keys(this.flags).length) ev[this.labelKey] = this.flags;
+    if (this.skipReasons.size) ev.skipReasons = Object.fromEntries(this.skipReasons);
+    return ev;
+  }
+
+  /** fail if any case failed; skip if nothing ran; pass (saying what was skipped) otherwise. */
+  verdict(what: string, extra: Evidence = {}): Verdict {
+    const c = this.cases;
+    const ev = this.evidence(extra);
+    if (c.failed > 0) {
+      const f = this.firstFailure!;
+      const at = [f.file, f.case, f.field && `field ${f.field}`, f.offset !== undefined && `byte ${f.offset}`].filter(Boolean).join(', ');
+      return fail(`${c.failed} of ${c.total} ${what} cases failed; first: ${at}: ${f.message ?? 'mismatch'}`, ev);
+    }
+    const skipped = [...this.skipReasons.keys()].join('; ');
+    if (c.total === 0) return fail(`no ${what} cases found in the loaded vector files`, ev);
+    if (c.passed === 0) {
+      const reason = `all ${c.total} ${what} cases skipped: ${skipped}`;
+      return this.allUnsupported ? unsupported(reason, ev) : { status: 'skip', reason, evidence: ev };
+    }
+    const v = pass(ev);
+    if (c.skipped > 0) v.reason = `${c.passed} of ${c.total} ${what} cases passed, ${c.skipped} skipped: ${skipped}`;
+    return v;
+  }
+}
+
+/** Compares bytes; a Mismatch naming the field when they differ. */
+export function compareField(field: string, expected: Uint8Array, actual: Uint8Array): Mismatch | undefined {
+  return diffBytes({ case: '', field }, expected, actual);
+}
+
+/** First mismatch among several fields, in order. */
+export function compareFields(...pairs: [string, Uint8Array, Uint8Array][]): Mismatch | undefined {
+  for (const [field, e, a] of pairs) {
+    const m = compareField(field, e, a);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/** A mismatch that is not about bytes (a verdict, an exception that should or should not happen). */
+export function mismatch(field: string, message: string, expected?: string, actual?: string): Mismatch {
+  return { case: '', field, message, ...(expected !== undefined ? { expected } : {}), ...(actual !== undefined ? { actual } : {}) };
+}
+
+/**
+ * Runs op, which must be rejected (throw). Capability errors propagate (the
+ * case is skipped, not counted as a rejection).
+ */
+export function expectRejected(field: string, what: string, op: () => unknown): Mismatch | undefined {
+  try {
+    op();
+  } catch (e) {
+    if (e instanceof UnsupportedCapabilityError) throw e;
+    return undefined;
+  }
+  return mismatch(field, `${what} was accepted; it must be rejected`, 'rejected', 'accepted');
+}
+
+/** Runs op, which must not throw; returns its value or a Mismatch saying it was rejected. */
+export function expectAccepted<T>(field: string, what: string, op: () => T): { value: T } | { mismatch: Mismatch } {
+  try {
+    return { value: op() };
+  } catch (e) {
+    if (e instanceof UnsupportedCapabilityError) throw e;
+    return { mismatch: mismatch(field, `${what} was rejected: ${(e as Error).message}`, 'accepted', 'rejected') };
+  }
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+// Walks a vectors directory, hashes every file, recognises known formats by
+// content (not by a file list), checks SHA-256 pins, and loads what it can.
+// A file that fails to load is reported with a clear error; the others load.
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, posix, relative, sep } from 'node:path';
+import { looksLikeAcvp, parseAcvp, type AcvpVectorSet } from './acvp.ts';
+import { VectorFormatError, isObject } from './json.ts';
+import { defaultManifest, pinsByPath, type Manifest } from './manifest.ts';
+import { looksLikeWycheproof, parseWycheproof, type WycheproofFile } from './wycheproof.ts';
+import { looksLikeXWing, parseXWing, type XWingCase } from './xwing.ts';
+
+export type FileFormat = 'acvp' | 'wycheproof' | 'xwing';
+export type PinStatus = 'match' | 'mismatch' | 'unpinned';
+
+export interface ScannedFile {
+  /** Path relative to the vectors directory, '/'-separated. */
+  path: string;
+  sha256: string;
+  size: number;
+  pin: PinStatus;
+}
+
+export interface LoadError {
+  path: string;
+  sha256?: string;
+  tcId?: number;
+  message: string;
+}
+
+export interface LoadedVectors {
+  dir: string;
+  files: ScannedFile[];
+  acvp: AcvpVectorSet[];
+  wycheproof: WycheproofFile[];
+  xwing: { file: string; cases: XWingCase[] }[];
+  errors: LoadError[];
+  /** Files read but not run, with why (licences, schemas, redundant projections, other algorithms). */
+  ignored: { path: string; reason: string }[];
+}
+
+/** PQC_VECTORS_DIR, else ~/.cache/pqc-mesh-harness/vectors. */
+export function defaultVectorsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PQC_VECTORS_DIR || join(homedir(), '.cache', 'pqc-mesh-harness', 'vectors');
+}
+
+/** The one-line hint every "no vectors" message carries. */
+export function fetchHint(dir: string): string {
+  return `run \`pqc-harness vectors fetch --dir ${dir}\``;
+}
+
+const ACVP_ROLES = ['prompt.json', 'expectedResults.json', 'internalProjection.json'] as const;
+
+async function walk(root: string, dir = root, out: string[] = []): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue; // fetch's temporary files and VCS metadata
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(root, p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+export function sha256Hex(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** Lists every file under dir with SHA-256 and pin status; does not parse anything. */
+export async function scanDir(dir: string, manifest: Manifest = defaultManifest()): Promise<ScannedFile[]> {
+  const pins = pinsByPath(manifest);
+  const out: ScannedFile[] = [];
+  for (const abs of await walk(dir)) {
+    const path = toPosix(relative(dir, abs));
+    const bytes = await readFile(abs);
+    const sha256 = sha256Hex(bytes);
+    const pin = pins.get(path);
+    out.push({ path, sha256, size: bytes.length, pin: !pin ? 'unpinned' : pin.sha256 === sha256 ? 'match' : 'mismatch' });
+  }
+  return out;
+}
+
+interface Parsed {
+  file: ScannedFile;
+  json: unknown;
+}
+
+/** Loads every recognised ML-KEM / ML-DSA / X-Wing vector file under dir. */
+export async function loadVectorDir(dir: string, manifest: Manifest = defaultManifest()): Promise<LoadedVectors> {
+  const result: LoadedVectors = { dir, files: [], acvp: [], wycheproof: [], xwing: [], errors: [], ignored: [] };
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) return result;
+  const pins = pinsByPath(manifest);
+  const names = new Set((await walk(dir)).map((abs) => toPosix(relative(dir, abs))));
+  // ACVP folders: prompt.json + expectedResults.json make a set; a projection beside them is redundant.
+  const acvpByFolder = new Map<string, Map<string, Parsed>>();
+  for (const path of names) {
+    const bytes = await readFile(join(dir, path));
+    const sha256 = sha256Hex(bytes);
+    const pin = pins.get(path);
+    const file: ScannedFile = { path, sha256, size: bytes.length, pin: !pin ? 'unpinned' : pin.sha256 === sha256 ? 'match' : 'mismatch' };
+    result.files.push(file);
+    const fail = (message: string, tcId?: number) => result.errors.push({ path, sha256, tcId, message });
+    if (file.pin === 'mismatch') {
+      fail(`${path}: SHA-256 ${sha256} does not match its pin ${pin!.sha256} in vectors/manifest.json; the file was not run`);
+      continue;
+    }
+    if (!path.endsWith('.json')) {
+      result.ignored.push({ path, reason: 'not a JSON file' });
+      continue;
+    }
+    const folder = dirname(path);
+    const name = basename(path);
+    if (name === 'internalProjection.json' && names.has(posix.join(folder, 'prompt.json')) && names.has(posix.join(folder, 'expectedResults.json'))) {
+      result.ignored.push({ path, reason: 'redundant: prompt.json + expectedResults.json beside it carry the same tests' });
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch (e) {
+      fail(`${path}: invalid JSON (${(e as Error).message})`);
+      continue;
+    }
+    try {
+      if (looksLikeAcvp(json)) {
+        if (!isObject(json) || !('testGroups' in json)) {
+          result.ignored.push({ path, reason: 'ACVP registration or validation metadata, no tests' });
+        } else if (json.algorithm !== 'ML-KEM' && json.algorithm !== 'ML-DSA') {
+          result.ignored.push({ path, reason: `ACVP ${String(json.algorithm)}, not ML-KEM or ML-DSA` });
+        } else if ((ACVP_ROLES as readonly string[]).includes(name)) {
+          let roles = acvpByFolder.get(folder);
+          if (!roles) acvpByFolder.set(folder, (roles = new Map()));
+          roles.set(name, { file, json });
+        } else {
+          // A merged file under another name: inputs and outputs together.
+          result.acvp.push(parseAcvp(path, json));
+        }
+      } else if (looksLikeWycheproof(json)) {
+        result.wycheproof.push(parseWycheproof(path, json));
+      } else if (looksLikeXWing(json)) {
+        result.xwing.push({ file: path, cases: parseXWing(path, json) });
+      } else if (isObject(json) && typeof json.schema === 'string' && 'testGroups' in json) {
+        result.ignored.push({ path, reason: `Wycheproof ${String(json.algorithm)}, not ML-KEM or ML-DSA` });
+      } else {
+        result.ignored.push({ path, reason: otherJson(json) });
+      }
+    } catch (e) {
+      if (e instanceof VectorFormatError) fail(e.message, e.tcId);
+      else fail(`${path}: ${(e as Error).message}`);
+    }
+  }
+  const failed = new Set(result.errors.map((e) => e.path));
+  for (const [folder, roles] of acvpByFolder) loadAcvpFolder(folder, roles, result, failed);
+  return result;
+}
+
+function otherJson(json: unknown): string {
+  if (!isObject(json)) return 'not a known vector format';
+  if ('$schema' in json || ('definitions' in json && 'type' in json)) return 'JSON schema';
+  if ('vsId' in json && 'disposition' in json) return 'ACVP validation result, no tests';
+  return 'not a known vector format';
+}
+
+function loadAcvpFolder(folder: string, roles: Map<string, Parsed>, result: LoadedVectors, failed: Set<string>): void {
+  const prompt = roles.get('prompt.json');
+  const expected = roles.get('expectedResults.json');
+  const projection = roles.get('internalProjection.json');
+  const fail = (p: Parsed, message: string, tcId?: number) => result.errors.push({ path: p.file.path, sha256: p.file.sha256, tcId, message });
+  // A sibling that already failed to load has its own error; its partner is not run, and says why.
+  const brokenSibling = [...ACVP_ROLES].map((r) => posix.join(folder, r)).find((p) => failed.has(p));
+  if (brokenSibling && !(prompt && expected)) {
+    for (const r of roles.values()) result.ignored.push({ path: r.file.path, reason: `not run: ${brokenSibling} beside it failed to load` });
+    return;
+  }
+  try {
+    if (prompt && expected) result.acvp.push(parseAcvp(prompt.file.path, prompt.json, expected.file.path, expected.json));
+    else if (projection) result.acvp.push(parseAcvp(projection.file.path, projection.json));
+    else if (prompt) fail(prompt, `${prompt.file.path}: no expectedResults.json beside it in ${folder}/, so its tests have no answers`);
+    else if (expected) fail(expected, `${expected.file.path}: no prompt.json beside it in ${folder}/, so its tests have no inputs`);
+  } catch (e) {
+    const p = prompt ?? projection ?? expected!;
+    if (e instanceof VectorFormatError) {
+      const culprit = [...roles.values()].find((r) => r.file.path === e.file) ?? p;
+      fail(culprit, e.message, e.tcId);
+    } else fail(p, `${p.file.path}: ${(e as Error).message}`);
+  }
+}
