@@ -3,6 +3,7 @@
 import { cryptoSuite } from '../../suites/crypto/index.ts';
 import { fallbackSuite } from '../../suites/fallback/index.ts';
 import { katSuite } from '../../suites/kat/index.ts';
+import { meshSuite } from '../../suites/mesh/index.ts';
 import type { Suite } from './suite.ts';
 
 export type Command = 'kat' | 'certify';
@@ -13,6 +14,6 @@ export function suitesFor(command: Command): Suite[] {
     case 'kat':
       return known;
     case 'certify':
-      return [...known, fallbackSuite];
+      return [...known, meshSuite, fallbackSuite];
   }
 }

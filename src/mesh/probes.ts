@@ -12,7 +12,8 @@ import { createCa, issueNode, trustAnchor, type Identity } from './identity.ts';
 import type { MeshProtocol } from './protocol.ts';
 import { referenceProtocol } from './protocol.ts';
 import { bindSuites } from './suites.ts';
-import type { Frame, FrameType } from './wire.ts';
+import { FrameType, encodeRecord, type Frame } from './wire.ts';
+import { fuzzFrames } from './fuzz.ts';
 
 /** Two in-memory handshake connections joined back to back. */
 export function memoryPair(): { a: HandshakeConn; b: HandshakeConn } {
@@ -72,10 +73,24 @@ function config(p: Pki, identity: Identity, protocol: MeshProtocol): HandshakeCo
   };
 }
 
-async function handshakePair(protocol: MeshProtocol): Promise<{ i: HandshakeResult; r: HandshakeResult }> {
+/** Passes frames through while keeping a copy of each, to seed the fuzzer with real ones. */
+function recording(conn: HandshakeConn, log: Frame[]): HandshakeConn {
+  return {
+    send(type, body) {
+      log.push({ type, body: Uint8Array.from(body) });
+      conn.send(type, body);
+    },
+    receive: () => conn.receive(),
+  };
+}
+
+async function handshakePair(protocol: MeshProtocol, frames: Frame[] = []): Promise<{ i: HandshakeResult; r: HandshakeResult }> {
   const p = pki();
   const { a, b } = memoryPair();
-  const [i, r] = await Promise.all([initiate(config(p, p.alice, protocol), a, 'bob'), respond(config(p, p.bob, protocol), b)]);
+  const [i, r] = await Promise.all([
+    initiate(config(p, p.alice, protocol), recording(a, frames), 'bob'),
+    respond(config(p, p.bob, protocol), recording(b, frames)),
+  ]);
   return { i, r };
 }
 
@@ -135,6 +150,22 @@ export async function probeReplay(protocol: MeshProtocol): Promise<Verdict> {
     return fail(`replayed record refused with ${reasonOf(e)}, expected replay`);
   }
   return fail('a replayed record was delivered a second time', { replayed: { epoch: record.epoch, seq: record.seq.toString() } });
+}
+
+/**
+ * Random and mutated frames (real HELLO, ACCEPT, FINISH and records, bit
+ * flips, cuts, random tails, random chunking) through every decoder and the
+ * AEAD open: each must be refused with a MeshError, never crash.
+ */
+export async function probeGarbageFrames(protocol: MeshProtocol, runs: number, seed: number): Promise<Verdict> {
+  const frames: Frame[] = [];
+  const { i, r } = await handshakePair(protocol, frames);
+  const sender = new Channel(i, () => protocol.newReplayWindow());
+  const receiver = new Channel(r, () => protocol.newReplayWindow());
+  const records = ['hello', ''].map(
+    (text) => ({ type: FrameType.RECORD, body: encodeRecord(sender.seal({ type: 'application', data: new TextEncoder().encode(text) })) }) as Frame,
+  );
+  return fuzzFrames({ runs, seed, corpus: [...frames, ...records], channel: receiver });
 }
 
 export const PROTOCOL_PROBES = {
