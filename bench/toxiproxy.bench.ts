@@ -4,7 +4,7 @@
 // alternating rounds. Two placements of the proxy are measured:
 //   child  - its own process, as a real Toxiproxy or `pqc-harness toxiproxy` runs
 //   inproc - inside the benchmark process, as tests use the library call
-// Run: npx tsx bench/toxiproxy.bench.ts [--rounds N] [--mode child|inproc|both]
+// Run: npx tsx bench/toxiproxy.bench.ts [--rounds N] [--mode child|inproc|both] [--bulk-mib M]
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
@@ -13,7 +13,8 @@ import { startToxiproxyServer } from '../chaos/toxiproxy/index.ts';
 import { Probe, portOf, startEchoServer } from '../chaos/toxiproxy/testkit.ts';
 
 const REQUEST = Buffer.from('0123456789abcdef'); // 16 bytes
-const BULK_BYTES = 8 << 20;
+/** Large enough that one transfer takes ~100 ms, far above timer and scheduling noise. */
+const BULK_BYTES = Number(arg('bulk-mib', '64')) << 20;
 const BULK_CHUNK = Buffer.alloc(64 << 10, 0x5a);
 
 interface Proxied {

@@ -1,12 +1,13 @@
 // One proxied TCP connection: the client socket, a socket to the upstream,
 // and a DirectionPipe each way with that connection's toxic stages.
-import net, { type Socket } from 'node:net';
+import net, { type OnReadOpts, type Socket, type SocketConstructorOpts } from 'node:net';
 import type { HostPort } from './address.ts';
-import { DirectionPipe, type CloseKind, type StageContext } from './pipe.ts';
+import { DirectionPipe, userReadFor, type CloseKind, type StageContext } from './pipe.ts';
 import type { ToxicSpec, StreamDirection } from './toxic-spec.ts';
 import { createStage, rollToxicity } from './toxics.ts';
 
 export class Link {
+  private readonly client: Socket;
   private readonly upstream: Socket;
   /** client -> upstream */
   private readonly up: DirectionPipe;
@@ -15,24 +16,36 @@ export class Link {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private openSockets = 2;
 
+  /**
+   * `accepted` comes from a server with `pauseOnConnect: true`; it is taken
+   * over (see `adoptAccepted`) so that it reads into this link's buffers.
+   */
   constructor(
-    private readonly client: Socket,
+    accepted: Socket,
     target: HostPort,
     toxics: readonly ToxicSpec[],
     private readonly onClosed: (link: Link) => void,
   ) {
     // Half-open sockets let a FIN travel through the toxics (slow_close,
     // latency) instead of Node ending the other side at once.
-    this.upstream = new net.Socket({ allowHalfOpen: true });
-    this.up = new DirectionPipe(client, this.upstream, (close) => this.directionEnded(close));
-    this.down = new DirectionPipe(this.upstream, client, (close) => this.directionEnded(close));
-    for (const socket of [client, this.upstream]) {
+    const client = adoptAccepted(accepted, userReadFor(() => this.up));
+    this.client = client ?? accepted;
+    this.upstream = net.connect({
+      host: target.host ?? 'localhost',
+      port: target.port,
+      allowHalfOpen: true,
+      onread: userReadFor(() => this.down),
+    });
+    this.up = new DirectionPipe(this.client, this.upstream, client !== null, (close) => this.directionEnded(close));
+    this.down = new DirectionPipe(this.upstream, this.client, true, (close) => this.directionEnded(close));
+    for (const socket of [this.client, this.upstream]) {
       socket.on('error', () => this.close('destroy'));
       socket.on('close', () => this.socketClosed());
     }
-    client.setNoDelay(true);
+    this.client.setNoDelay(true);
     this.upstream.setNoDelay(true);
-    this.upstream.connect({ host: target.host ?? 'localhost', port: target.port });
+    // A paused accepted socket that could not be taken over reads as usual.
+    if (client === null) accepted.resume();
     for (const spec of toxics) this.addToxic(spec);
   }
 
@@ -92,6 +105,32 @@ export class Link {
     this.up.stop();
     this.down.stop();
     this.onClosed(this);
+  }
+}
+
+interface HandleOwner {
+  _handle: { useUserBuffer?: unknown } | null;
+}
+
+/**
+ * Moves the handle of a freshly accepted, still paused socket into a new
+ * Socket that reads with `onread` (net.Server has no such option). The old
+ * wrapper is destroyed without its handle, which only releases the server's
+ * count of it. Returns null if this Node does not look as expected; the
+ * caller then keeps `accepted` with ordinary 'data' events.
+ */
+function adoptAccepted(accepted: Socket, onread: OnReadOpts): Socket | null {
+  const owner = accepted as unknown as HandleOwner;
+  const handle = owner._handle;
+  if (handle === null || typeof handle.useUserBuffer !== 'function' || !accepted.isPaused()) return null;
+  try {
+    const options = { handle, allowHalfOpen: true, onread } as SocketConstructorOpts;
+    const socket = new net.Socket(options);
+    owner._handle = null;
+    accepted.destroy();
+    return socket;
+  } catch {
+    return null;
   }
 }
 

@@ -59,7 +59,10 @@ export class ToxicProxy {
     if (this.enabled) return;
     const where = parseHostPort(this.listenAddress === '' ? ':0' : this.listenAddress);
     if ('error' in where) throw new ApiError(500, `listen tcp: ${where.error}`);
-    const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    // Paused so that the Link can take the socket over before anything is read.
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) =>
+      this.accept(socket),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new ApiError(500, `listen tcp ${this.listenAddress}: ${bindErrorText(err)}`)),
