@@ -2,7 +2,7 @@
 // Run: npm run bench:crypto
 import { Bench } from 'tinybench';
 import type { CryptoBackend } from '../src/crypto/backend.ts';
-import { loadBackends } from '../src/harness/certify.ts';
+import { loadBackends } from '../src/harness/plan.ts';
 
 const specs = process.argv.slice(2).length ? process.argv.slice(2) : ['noble', 'liboqs', 'pqclean'];
 const backends: CryptoBackend[] = await loadBackends(specs);

@@ -1,6 +1,7 @@
 // `pqc-harness`: the command-line entry point.
 // Exit codes: 0 gate passed, 1 gate failed, 2 usage/configuration/input error.
 import { randomInt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.ts';
@@ -8,6 +9,7 @@ import { DEFAULT_BACKENDS, runHarness } from './harness/certify.ts';
 import type { Profile } from './harness/evidence.ts';
 import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
+import { serveAsWorker } from './harness/worker.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
 import { registerMeshCommands } from './mesh/commands.ts';
 import { registerVectorsCommand } from '../vectors/cli.ts';
@@ -31,6 +33,13 @@ interface RunFlags {
   profile: Profile;
   seed?: number;
   only?: string;
+  jobs: number;
+}
+
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('jobs must be a whole number from 1 to 64');
+  return n;
 }
 
 function addRunCommand(program: Command, name: HarnessCommand, description: string): void {
@@ -43,6 +52,7 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     .addOption(new Option('-p, --profile <profile>', 'pr (fast gate) or release (full size)').choices(['pr', 'release']).default('pr'))
     .option('--seed <n>', 'root seed for every random choice (default: random, printed)', parseSeed)
     .option('--only <text>', 'run only checks whose id contains this text')
+    .option('-j, --jobs <n>', 'worker processes running checks side by side (default: one per core, at most 2)', parseJobs, Math.min(2, availableParallelism()))
     .action(async (flags: RunFlags) => {
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
@@ -56,6 +66,7 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
         outDir: resolve(flags.out),
         vectorsDir,
         only: flags.only,
+        jobs: flags.jobs,
         progress: createProgress(),
       });
       const s = report.summary;
@@ -75,6 +86,10 @@ export function buildProgram(): Command {
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
+  program
+    .command('worker', { hidden: true })
+    .description('internal: runs checks for a parent kat/certify process')
+    .action(serveAsWorker);
   registerVectorsCommand(program);
   registerMeshCommands(program);
   registerToxiproxyCommand(program);

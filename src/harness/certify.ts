@@ -2,25 +2,18 @@
 // the gate and write the report.
 import { readFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
-import { loadBackend } from '../crypto/select.ts';
-import type { CryptoBackend } from '../crypto/backend.ts';
 import { SCHEMA_VERSION, type CertificationReport } from '../report/model.ts';
 import { writeReport, type WrittenReport } from '../report/write.ts';
-import type { Check, Profile } from './evidence.ts';
 import { decide } from './gate.ts';
-import { suitesFor, type Command } from './profiles.ts';
+import { buildRun, type RunPlan } from './plan.ts';
+import { startWorkerPool } from './pool.ts';
 import { runChecks, type ProgressListener } from './runner.ts';
 
-export interface RunOptions {
-  command: Command;
-  backends: readonly string[];
-  profile: Profile;
-  seed: number;
+export interface RunOptions extends RunPlan {
   outDir: string;
-  vectorsDir?: string;
+  /** Worker processes; 1 runs every check in this process. */
+  jobs?: number;
   progress?: ProgressListener;
-  /** Filters check ids (substring or prefix match). */
-  only?: string;
 }
 
 export interface RunOutcome {
@@ -35,21 +28,27 @@ function toolVersion(): string {
   return pkg.version;
 }
 
-export async function loadBackends(specs: readonly string[]): Promise<CryptoBackend[]> {
-  const out: CryptoBackend[] = [];
-  for (const spec of specs) out.push(await loadBackend(spec));
-  return out;
-}
-
 export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const backends = await loadBackends(opts.backends);
-  const env = { backends, profile: opts.profile, seed: opts.seed, vectorsDir: opts.vectorsDir };
-  let checks: Check[] = [];
-  for (const suite of suitesFor(opts.command)) checks.push(...(await suite.checks(env)));
-  if (opts.only) checks = checks.filter((c) => c.id.includes(opts.only as string));
-  const results = await runChecks(checks, { seed: opts.seed, profile: opts.profile, vectorsDir: opts.vectorsDir }, opts.progress);
+  const plan: RunPlan = {
+    command: opts.command,
+    backends: opts.backends,
+    profile: opts.profile,
+    seed: opts.seed,
+    vectorsDir: opts.vectorsDir,
+    only: opts.only,
+  };
+  const pool = (opts.jobs ?? 1) > 1 ? startWorkerPool(plan, opts.jobs as number) : undefined;
+  let run;
+  try {
+    run = await buildRun(plan);
+  } catch (e) {
+    pool?.close();
+    throw e;
+  }
+  const backends = run.backends;
+  const results = pool ? await pool.run(run, opts.progress) : await runChecks(run.checks, run.ctx, opts.progress);
   const gate = decide(results, opts.profile);
   const count = (s: string) => results.filter((r) => r.status === s).length;
   const report: CertificationReport = {

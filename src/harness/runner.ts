@@ -22,6 +22,19 @@ async function verdictOf(check: Check, ctx: CheckContext): Promise<Verdict> {
 /** Lets timers and the progress display run between CPU-bound checks. */
 const breathe = () => new Promise<void>((r) => setImmediate(r));
 
+/** Runs one check: times it and turns a crash into a failing result. */
+export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
+  const t0 = performance.now();
+  const verdict = await verdictOf(check, ctx);
+  return {
+    id: check.id,
+    title: check.title,
+    ...(check.backend !== undefined ? { backend: check.backend } : {}),
+    durationMs: Math.round((performance.now() - t0) * 10) / 10,
+    ...verdict,
+  };
+}
+
 export async function runChecks(
   checks: readonly Check[],
   ctx: CheckContext,
@@ -31,15 +44,7 @@ export async function runChecks(
   for (const [i, check] of checks.entries()) {
     progress.started?.(check, i, checks.length);
     await breathe();
-    const t0 = performance.now();
-    const verdict = await verdictOf(check, ctx);
-    const result: CheckResult = {
-      id: check.id,
-      title: check.title,
-      ...(check.backend !== undefined ? { backend: check.backend } : {}),
-      durationMs: Math.round((performance.now() - t0) * 10) / 10,
-      ...verdict,
-    };
+    const result = await runCheck(check, ctx);
     results.push(result);
     progress.finished?.(result, i, checks.length);
   }

@@ -1,0 +1,33 @@
+// The worker side of the pool: rebuild the plan's checks, announce their
+// keys, then run whichever check the coordinator names until told to stop.
+import type { CoordinatorMessage, WorkerMessage } from './pool.ts';
+import { WORKER_PLAN_ENV } from './pool.ts';
+import { buildRun, checkKey, type RunPlan } from './plan.ts';
+import { runCheck } from './runner.ts';
+
+export async function serveAsWorker(): Promise<void> {
+  const send = (m: WorkerMessage) => process.send?.(m);
+  const raw = process.env[WORKER_PLAN_ENV];
+  if (!raw || !process.send) throw new Error('pqc-harness worker is started by the harness itself, not by hand');
+  let run;
+  try {
+    run = await buildRun(JSON.parse(raw) as RunPlan);
+  } catch (e) {
+    send({ type: 'error', message: (e as Error).message });
+    process.disconnect?.();
+    return;
+  }
+  const { checks, ctx } = run;
+  await new Promise<void>((resolve) => {
+    process.on('message', (m: CoordinatorMessage) => {
+      if (m.type === 'done') {
+        process.removeAllListeners('message');
+        process.disconnect?.();
+        resolve();
+        return;
+      }
+      void runCheck(checks[m.index], ctx).then((result) => send({ type: 'result', index: m.index, result }));
+    });
+    send({ type: 'ready', keys: checks.map(checkKey) });
+  });
+}
