@@ -4,10 +4,10 @@ import { shake256 } from '@noble/hashes/sha3.js';
 import { KEM_SIZES, type KemAlg } from '../../src/crypto/algorithms.ts';
 import type { Kem } from '../../src/crypto/backend.ts';
 import { bytesEqual, describeDifference as mismatch } from '../../src/harness/compare.ts';
-import { unsupported, type Check, type CheckContext, type Verdict } from '../../src/harness/evidence.ts';
-import { checkProperty, deriveSeed } from '../../src/harness/property.ts';
+import { unsupported, type Check, type Verdict } from '../../src/harness/evidence.ts';
+import { checkProperty } from '../../src/harness/property.ts';
 import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
-import { runsFor, type PropertyCheckSpec } from './plan.ts';
+import { propertyCheck, type PropertyCheckSpec } from './plan.ts';
 
 function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Array, ss?: Uint8Array): string | undefined {
   const want = KEM_SIZES[alg];
@@ -26,18 +26,11 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
   const { backend: b, reference: ref, peers } = spec;
   const kem = b.kem(alg);
   const det = b.deterministic;
-  const check = (kind: string, title: string, run: (ctx: CheckContext, seed: number, runs: number) => Verdict): Check => {
-    const id = `crypto/${kind}/${alg}`;
-    return {
-      id,
-      title,
-      backend: b.name,
-      run: (ctx) => run(ctx, deriveSeed(ctx.seed, `${id}@${b.name}`), runsFor(ctx.profile, 'kem')),
-    };
-  };
+  const check = (kind: string, title: string, run: (seed: number, runs: number) => Verdict) =>
+    propertyCheck(b.name, 'kem', alg, kind, title, run);
 
   return [
-    check('roundtrip', `${alg} encaps/decaps agree and sizes match FIPS 203`, (_ctx, seed, runs) =>
+    check('roundtrip', `${alg} encaps/decaps agree and sizes match FIPS 203`, (seed, runs) =>
       checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
         const { ek, dk } = keygen(kem, det, s);
         const { ct, ss } = encaps(kem, det, ek, m);
@@ -47,7 +40,7 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
       }),
     ),
 
-    check('negative', `${alg} a tampered ciphertext does not yield the honest secret`, (_ctx, seed, runs) =>
+    check('negative', `${alg} a tampered ciphertext does not yield the honest secret`, (seed, runs) =>
       checkProperty(seed, runs, [kemSeed(), kemMessage(), bitIn(KEM_SIZES[alg].ct)], (s, m, bit) => {
         const { ek, dk } = keygen(kem, det, s);
         const { ct, ss } = encaps(kem, det, ek, m);
@@ -57,7 +50,7 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
     ),
 
     // FIPS 203 Alg. 18 lines 7-11: a ciphertext that fails re-encryption yields J(z || c).
-    check('implicit-rejection', `${alg} rejection secret is J(z||c) and matches the reference`, (_ctx, seed, runs) =>
+    check('implicit-rejection', `${alg} rejection secret is J(z||c) and matches the reference`, (seed, runs) =>
       checkProperty(seed, runs, [kemSeed(), kemMessage(), bitIn(KEM_SIZES[alg].ct)], (s, m, bit) => {
         const { ek, dk } = keygen(kem, det, s);
         const bad = flipBit(encaps(kem, det, ek, m).ct, bit);
@@ -70,7 +63,7 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
       }),
     ),
 
-    check('determinism', `${alg} same seed and m give the same bytes as the reference`, (_ctx, seed, runs) => {
+    check('determinism', `${alg} same seed and m give the same bytes as the reference`, (seed, runs) => {
       if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or m)`);
       const r = ref.kem(alg);
       return checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
@@ -93,7 +86,7 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
       });
     }),
 
-    check('interop', `${alg} keys from one backend, encapsulation by another`, (_ctx, seed, runs) =>
+    check('interop', `${alg} keys from one backend, encapsulation by another`, (seed, runs) =>
       checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
         for (const p of peers) {
           const other = p.kem(alg);

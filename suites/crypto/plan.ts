@@ -1,6 +1,7 @@
 // How much each property check runs, and what it is compared against.
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { Profile } from '../../src/harness/evidence.ts';
+import type { Check, Profile, Verdict } from '../../src/harness/evidence.ts';
+import { deriveSeed } from '../../src/harness/property.ts';
 
 export interface PropertyCheckSpec {
   /** The backend under test. */
@@ -19,4 +20,25 @@ const RUNS: Record<Profile, Record<'kem' | 'sig', number>> = {
 
 export function runsFor(profile: Profile, family: 'kem' | 'sig'): number {
   return RUNS[profile][family];
+}
+
+/**
+ * A property check with id crypto/<kind>/<alg>: its seed derives from the
+ * run seed and its id and backend, its run count from the profile.
+ */
+export function propertyCheck(
+  backendName: string,
+  family: 'kem' | 'sig',
+  alg: string,
+  kind: string,
+  title: string,
+  run: (seed: number, runs: number) => Verdict,
+): Check {
+  const id = `crypto/${kind}/${alg}`;
+  return {
+    id,
+    title,
+    backend: backendName,
+    run: (ctx) => run(deriveSeed(ctx.seed, `${id}@${backendName}`), runsFor(ctx.profile, family)),
+  };
 }

@@ -3,10 +3,10 @@
 import { SIG_SIZES, type SigAlg } from '../../src/crypto/algorithms.ts';
 import type { Signer } from '../../src/crypto/backend.ts';
 import { bytesEqual, describeDifference as mismatch } from '../../src/harness/compare.ts';
-import { unsupported, type Check, type CheckContext, type Verdict } from '../../src/harness/evidence.ts';
-import { checkProperty, deriveSeed } from '../../src/harness/property.ts';
+import { unsupported, type Check, type Verdict } from '../../src/harness/evidence.ts';
+import { checkProperty } from '../../src/harness/property.ts';
 import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
-import { runsFor, type PropertyCheckSpec } from './plan.ts';
+import { propertyCheck, type PropertyCheckSpec } from './plan.ts';
 
 const ZERO_RND = new Uint8Array(32);
 
@@ -17,18 +17,11 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
   const sig = b.sig(alg);
   const det = b.deterministic;
   const sizes = SIG_SIZES[alg];
-  const check = (kind: string, title: string, run: (ctx: CheckContext, seed: number, runs: number) => Verdict): Check => {
-    const id = `crypto/${kind}/${alg}`;
-    return {
-      id,
-      title,
-      backend: b.name,
-      run: (ctx) => run(ctx, deriveSeed(ctx.seed, `${id}@${b.name}`), runsFor(ctx.profile, 'sig')),
-    };
-  };
+  const check = (kind: string, title: string, run: (seed: number, runs: number) => Verdict) =>
+    propertyCheck(b.name, 'sig', alg, kind, title, run);
 
   return [
-    check('roundtrip', `${alg} signatures verify and sizes match FIPS 204`, (_ctx, seed, runs) =>
+    check('roundtrip', `${alg} signatures verify and sizes match FIPS 204`, (seed, runs) =>
       checkProperty(seed, runs, [sigSeed(), message()], (s, msg) => {
         const { pk, sk } = keygen(sig, det, s);
         if (pk.length !== sizes.pk) return `pk is ${pk.length} bytes, FIPS 204 says ${sizes.pk}`;
@@ -39,7 +32,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
       }),
     ),
 
-    check('negative', `${alg} a modified message or signature does not verify`, (_ctx, seed, runs) =>
+    check('negative', `${alg} a modified message or signature does not verify`, (seed, runs) =>
       checkProperty(seed, runs, [sigSeed(), message(), bitIn(sizes.sig), bitIn(256)], (s, msg, sigBit, msgBit) => {
         const { pk, sk } = keygen(sig, det, s);
         const signature = sig.sign(sk, msg);
@@ -55,7 +48,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
     ),
 
     // FIPS 204 §5.2: the context string is bound into M', so it must match exactly.
-    check('context', `${alg} the context string is bound into the signature`, (_ctx, seed, runs) =>
+    check('context', `${alg} the context string is bound into the signature`, (seed, runs) =>
       checkProperty(seed, runs, [sigSeed(), message(), context(), bitIn(1)], (s, msg, ctx, bit) => {
         const { pk, sk } = keygen(sig, det, s);
         const signature = sig.sign(sk, msg, { context: ctx });
@@ -69,7 +62,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
       }),
     ),
 
-    check('determinism', `${alg} same seed and rnd give the reference's bytes; hedged signing varies`, (_ctx, seed, runs) => {
+    check('determinism', `${alg} same seed and rnd give the reference's bytes; hedged signing varies`, (seed, runs) => {
       if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or rnd)`);
       const r = ref.sig(alg);
       return checkProperty(seed, runs, [sigSeed(), message(), signingRnd()], (s, msg, rnd) => {
@@ -92,7 +85,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
       });
     }),
 
-    check('interop', `${alg} signatures verify across backends`, (_ctx, seed, runs) =>
+    check('interop', `${alg} signatures verify across backends`, (seed, runs) =>
       checkProperty(seed, runs, [sigSeed(), message()], (s, msg) => {
         for (const p of peers) {
           const other = p.sig(alg);

@@ -1,25 +1,18 @@
 // Every endpoint and status code of the Toxiproxy 2.x API, through
 // toxiproxy-node-client where it has a call, raw HTTP for the rest (PATCH,
 // error bodies, headers). Runs against TOXIPROXY_URL when set.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  openToxiproxySession,
   startEchoServer,
   type EchoServer,
   type ToxiproxySession,
 } from '../../chaos/toxiproxy/testkit.ts';
+import { useToxiproxy } from './fixture.ts';
 
 let tp: ToxiproxySession;
 let echo: EchoServer;
 
-beforeAll(async () => {
-  tp = await openToxiproxySession();
-  echo = await startEchoServer();
-});
-afterAll(async () => {
-  await tp?.close();
-  await echo?.close();
-});
+useToxiproxy((f) => ({ tp, echo } = f));
 
 interface RawReply {
   status: number;

@@ -3,29 +3,22 @@
 // and the embedded server survives garbage and frees everything on close.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startToxiproxyServer, toxiproxyFor } from '../../chaos/toxiproxy/index.ts';
 import {
   Probe,
   expectRefused,
-  openToxiproxySession,
   portOf,
   startEchoServer,
   type EchoServer,
   type ToxiproxySession,
 } from '../../chaos/toxiproxy/testkit.ts';
+import { useToxiproxy } from './fixture.ts';
 
 let tp: ToxiproxySession;
 let echo: EchoServer;
 
-beforeAll(async () => {
-  tp = await openToxiproxySession();
-  echo = await startEchoServer();
-});
-afterAll(async () => {
-  await tp?.close();
-  await echo?.close();
-});
+useToxiproxy((f) => ({ tp, echo } = f));
 
 describe('proxying', () => {
   it('carries 4 MB each way over 3 concurrent connections without corruption', async () => {

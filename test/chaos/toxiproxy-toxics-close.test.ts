@@ -4,16 +4,15 @@ import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Proxy } from 'toxiproxy-node-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Probe,
-  openToxiproxySession,
   portOf,
   sleep,
-  startEchoServer,
   type EchoServer,
   type ToxiproxySession,
 } from '../../chaos/toxiproxy/testkit.ts';
+import { useToxiproxy } from './fixture.ts';
 
 const EPS = 2;
 const SLACK = 1000;
@@ -21,14 +20,7 @@ const SLACK = 1000;
 let tp: ToxiproxySession;
 let echo: EchoServer;
 
-beforeAll(async () => {
-  tp = await openToxiproxySession();
-  echo = await startEchoServer();
-});
-afterAll(async () => {
-  await tp?.close();
-  await echo?.close();
-});
+useToxiproxy((f) => ({ tp, echo } = f));
 
 type CloseType = 'slow_close' | 'timeout' | 'reset_peer' | 'limit_data';
 

@@ -5,16 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Proxy } from 'toxiproxy-node-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Probe,
-  openToxiproxySession,
   portOf,
   sleep,
-  startEchoServer,
   type EchoServer,
   type ToxiproxySession,
 } from '../../chaos/toxiproxy/testkit.ts';
+import { useToxiproxy } from './fixture.ts';
 
 /** Timers may fire a hair early and clocks differ slightly between processes. */
 const EPS = 2;
@@ -24,14 +23,7 @@ const SLACK = 500;
 let tp: ToxiproxySession;
 let echo: EchoServer;
 
-beforeAll(async () => {
-  tp = await openToxiproxySession();
-  echo = await startEchoServer();
-});
-afterAll(async () => {
-  await tp?.close();
-  await echo?.close();
-});
+useToxiproxy((f) => ({ tp, echo } = f));
 
 async function proxy(label: string): Promise<{ p: Proxy; port: number }> {
   const p = await tp.client.createProxy({ name: tp.name(label), listen: '127.0.0.1:0', upstream: echo.address });
