@@ -9,7 +9,14 @@ export interface GateDecision {
 const label = (r: CheckResult) => (r.backend ? `${r.id} [${r.backend}]` : r.id);
 
 /**
- * pr: any failing check fails the gate. release: so does any skip caused by
+ * Checks a backend cannot skip: every backend must show a round trip,
+ * tamper resistance, implicit rejection and interop for what it offers.
+ */
+const MANDATORY = /^crypto\/(algorithms|roundtrip|negative|implicit-rejection|interop)(\/|$)/;
+
+/**
+ * pr: any failing check fails the gate, and so does a skipped mandatory
+ * check or a backend with no passing check at all. release: so does any skip caused by
  * a missing input (vectors, tools); skips for capabilities a backend lacks by
  * design are reported but do not fail it.
  */
@@ -17,6 +24,13 @@ export function decide(results: readonly CheckResult[], profile: Profile): GateD
   const reasons: string[] = [];
   const failed = results.filter((r) => r.status === 'fail');
   if (failed.length) reasons.push(`${failed.length} check(s) failed: ${failed.slice(0, 5).map(label).join(', ')}${failed.length > 5 ? ', …' : ''}`);
+  const skippedMandatory = results.filter((r) => r.status === 'skip' && MANDATORY.test(r.id));
+  if (skippedMandatory.length)
+    reasons.push(`${skippedMandatory.length} mandatory check(s) skipped: ${skippedMandatory.slice(0, 5).map(label).join(', ')}`);
+  const backends = [...new Set(results.flatMap((r) => (r.backend ? [r.backend] : [])))];
+  for (const b of backends) {
+    if (!results.some((r) => r.backend === b && r.status === 'pass')) reasons.push(`backend ${b} passed no check at all`);
+  }
   if (profile === 'release') {
     const gaps = results.filter((r) => r.status === 'skip' && !isUnsupportedSkip(r));
     if (gaps.length) reasons.push(`release profile: ${gaps.length} check(s) skipped for missing input: ${gaps.slice(0, 5).map(label).join(', ')}`);

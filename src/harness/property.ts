@@ -20,17 +20,31 @@ function describe(value: unknown): unknown {
   );
 }
 
+export interface PropertyOptions {
+  /** Extra evidence to report with the verdict. */
+  evidence?: Evidence;
+  /**
+   * The optional capability this check exercises (e.g. "ML-DSA context
+   * strings"). Only then may the backend answer UnsupportedCapabilityError,
+   * and the check becomes an `unsupported` skip. Anywhere else the operation
+   * is mandatory and refusing it is a failure: a backend must not be able to
+   * skip its way through a round trip.
+   */
+  optional?: string;
+}
+
 /**
  * Checks a property. A property returns true, or a string saying what went
- * wrong (which becomes the failure message); throwing fails too, except
- * UnsupportedCapabilityError, which makes the whole check a skip.
+ * wrong (which becomes the failure message); throwing fails too. The first
+ * failing or unsupported run ends the check, so a failure seen before a
+ * refusal is never hidden by it.
  */
 export function checkProperty<Ts extends [unknown, ...unknown[]]>(
   seed: number,
   numRuns: number,
   arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
   predicate: (...args: Ts) => true | string,
-  extra: Evidence = {},
+  opts: PropertyOptions = {},
 ): Verdict {
   let unsupported: UnsupportedCapabilityError | undefined;
   let message = '';
@@ -41,18 +55,16 @@ export function checkProperty<Ts extends [unknown, ...unknown[]]>(
       message = r;
       return false;
     } catch (e) {
-      if (e instanceof UnsupportedCapabilityError) {
-        unsupported = e;
-        return true;
-      }
-      message = `threw: ${(e as Error).message}`;
+      if (e instanceof UnsupportedCapabilityError && opts.optional !== undefined) unsupported = e;
+      else if (e instanceof UnsupportedCapabilityError) message = `backend refused a mandatory operation: ${e.message}`;
+      else message = `threw: ${(e as Error).message}`;
       return false;
     }
   });
   const details = fc.check(property, { seed, numRuns, endOnFailure: true });
-  const evidence: Evidence = { seed, runs: details.numRuns, ...extra };
-  if (unsupported) return unsupportedVerdict(unsupported.message, evidence);
+  const evidence: Evidence = { seed, runs: details.numRuns, ...opts.evidence };
   if (!details.failed) return pass(evidence);
+  if (unsupported) return unsupportedVerdict(`${opts.optional}: ${unsupported.message}`, evidence);
   return fail(message || 'property failed', {
     ...evidence,
     firstFailure: {

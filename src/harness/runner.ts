@@ -1,7 +1,7 @@
 // Runs checks one after another, timing each and turning a crash into a
 // failing result, and tells a progress listener what is happening.
 import { UnsupportedCapabilityError } from '../crypto/backend.ts';
-import { unsupported, type Check, type CheckContext, type CheckResult, type Verdict } from './evidence.ts';
+import { fail, type Check, type CheckContext, type CheckResult, type Verdict } from './evidence.ts';
 
 export interface ProgressListener {
   started?(check: Check, index: number, total: number): void;
@@ -12,7 +12,9 @@ async function verdictOf(check: Check, ctx: CheckContext): Promise<Verdict> {
   try {
     return await check.run(ctx);
   } catch (e) {
-    if (e instanceof UnsupportedCapabilityError) return unsupported(e.message);
+    // A check that may skip for a missing capability says so itself; one that
+    // lets the refusal escape was asking for something mandatory.
+    if (e instanceof UnsupportedCapabilityError) return fail(`backend refused a mandatory operation: ${e.message}`);
     const err = e as Error;
     // A check must return fail for a bad implementation; a throw is a crash of the implementation or the check.
     return { status: 'fail', reason: `check crashed: ${err.message}`, evidence: { error: err.stack ?? String(err) } };

@@ -83,7 +83,7 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
         const er = r.encaps(kr.ek, m);
         const ct = mismatch(`ct vs reference ${ref.name}`, er.ct, e1.ct);
         return ct !== true ? ct : mismatch(`shared secret vs reference ${ref.name}`, er.ss, e1.ss);
-      });
+      }, { evidence: { comparedWith: ref.name } });
     }),
 
     check('interop', `${alg} keys from one backend, encapsulation by another`, (seed, runs) =>
@@ -100,7 +100,7 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
           if (c !== true) return c;
         }
         return true;
-      }, { peers: peers.map((p) => p.name) }),
+      }, { evidence: { peers: peers.map((p) => p.name) } }),
     ),
   ];
 }

@@ -59,7 +59,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
         const plain = sig.sign(sk, msg);
         if (sig.verify(pk, msg, plain, { context: ctx })) return 'a signature made without a context verifies with one';
         return true;
-      }),
+      }, { optional: 'ML-DSA context strings' }),
     ),
 
     check('determinism', `${alg} same seed and rnd give the reference's bytes; hedged signing varies`, (seed, runs) => {
@@ -82,7 +82,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
         // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
         if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
         return true;
-      });
+      }, { evidence: { comparedWith: ref.name } });
     }),
 
     check('interop', `${alg} signatures verify across backends`, (seed, runs) =>
@@ -96,7 +96,7 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
           if (!sig.verify(theirs.pk, msg, sig.sign(theirs.sk, msg))) return `${b.name} cannot sign with a key from ${p.name}`;
         }
         return true;
-      }, { peers: peers.map((p) => p.name) }),
+      }, { evidence: { peers: peers.map((p) => p.name) } }),
     ),
   ];
 }

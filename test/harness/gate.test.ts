@@ -27,6 +27,16 @@ describe('gate', () => {
   it('release does not fail on a capability the backend lacks by design', () => {
     expect(decide([result(unsupported('no context API'))], 'release').verdict).toBe('pass');
   });
+  it('fails when a mandatory check is skipped, whatever the reason', () => {
+    const d = decide([result(pass(), 'crypto/roundtrip/ML-KEM-512'), result(unsupported('no decaps'), 'crypto/implicit-rejection/ML-KEM-768')], 'pr');
+    expect(d.verdict).toBe('fail');
+    expect(d.reasons.join()).toMatch(/mandatory check\(s\) skipped: crypto\/implicit-rejection\/ML-KEM-768/);
+  });
+  it('fails a backend that passed nothing', () => {
+    const only = (v: ReturnType<typeof pass>, id: string): CheckResult => ({ ...result(v, id), backend: 'lazy' });
+    const d = decide([result(pass(), 'kat/vectors'), only(unsupported('no'), 'kat/x'), only(unsupported('no'), 'kat/y')], 'pr');
+    expect(d.reasons).toContain('backend lazy passed no check at all');
+  });
 });
 
 describe('runner', () => {
@@ -37,11 +47,11 @@ describe('runner', () => {
     expect(r.status).toBe('fail');
     expect(r.reason).toMatch(/check crashed: kaput/);
   });
-  it('turns UnsupportedCapabilityError into an unsupported skip', async () => {
-    const c: Check = { id: 'b', title: 'b', run: () => { throw new UnsupportedCapabilityError('x', 'contexts'); } };
+  it('fails a check that lets UnsupportedCapabilityError escape: the operation was mandatory', async () => {
+    const c: Check = { id: 'b', title: 'b', run: () => { throw new UnsupportedCapabilityError('x', 'decapsulation'); } };
     const [r] = await runChecks([c], ctx);
-    expect(r.status).toBe('skip');
-    expect(r.evidence.unsupported).toBe(true);
+    expect(r.status).toBe('fail');
+    expect(r.reason).toMatch(/refused a mandatory operation: backend x does not support decapsulation/);
   });
   it('reports progress for every check in order', async () => {
     const seen: string[] = [];
