@@ -73,6 +73,10 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
       process.stdout.write(
         `${report.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${seed})\n` +
           report.verdictReasons.map((r) => `  ${r}\n`).join('') +
+          report.checks
+            .filter((c) => c.id === 'kat/vectors' && c.status === 'skip')
+            .map((c) => `warning: no known-answer vectors ran: ${c.reason}\n`)
+            .join('') +
           `report: ${written.json}\nsummary: ${written.markdown}\n`,
       );
       process.exitCode = report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
@@ -110,7 +114,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pqc-harness: ${e.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`pqc-harness: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    // A bug in the harness, not in the input; still exit 2 so a CI gate never reads it as a verdict.
+    const err = e as Error;
+    const debug = process.env.PQC_LOG_LEVEL === 'debug' || process.env.PQC_LOG_LEVEL === 'trace';
+    process.stderr.write(
+      debug
+        ? `pqc-harness: internal error: ${err.stack ?? String(err)}\n`
+        : `pqc-harness: internal error: ${err.message ?? String(err)} (PQC_LOG_LEVEL=debug shows the stack; please report it)\n`,
+    );
     return EXIT.usage;
   }
 }

@@ -2,7 +2,7 @@
 // content (not by a file list), checks SHA-256 pins, and loads what it can.
 // A file that fails to load is reported with a clear error; the others load.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import { looksLikeAcvp, parseAcvp, type AcvpVectorSet } from './acvp.ts';
@@ -52,15 +52,41 @@ export function fetchHint(dir: string): string {
 
 const ACVP_ROLES = ['prompt.json', 'expectedResults.json', 'internalProjection.json'] as const;
 
-async function walk(root: string, dir = root, out: string[] = []): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue; // fetch's temporary files and VCS metadata
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(root, p, out);
-    else if (e.isFile()) out.push(p);
-  }
+interface Walked {
+  files: string[];
+  /** Folders or entries that could not be read, with why. */
+  unreadable: { path: string; message: string }[];
+}
+
+/**
+ * Every file under root, sorted, following symbolic links (a vectors folder
+ * is often a tree of links into a shared cache) but never into a loop.
+ */
+async function walk(root: string): Promise<Walked> {
+  const out: Walked = { files: [], unreadable: [] };
+  const seen = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    const real = await realpath(dir).catch(() => dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      out.unreadable.push({ path: dir, message: (e as Error).message });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue; // fetch's temporary files and VCS metadata
+      const p = join(dir, e.name);
+      const kind = e.isSymbolicLink() ? await stat(p).catch((err: Error) => err) : e;
+      if (kind instanceof Error) out.unreadable.push({ path: p, message: `broken link: ${kind.message}` });
+      else if (kind.isDirectory()) await visit(p);
+      else if (kind.isFile()) out.files.push(p);
+    }
+  };
+  await visit(root);
   return out;
 }
 
@@ -74,7 +100,7 @@ export function sha256Hex(b: Uint8Array): string {
 export async function scanDir(dir: string, manifest: Manifest = defaultManifest()): Promise<ScannedFile[]> {
   const pins = pinsByPath(manifest);
   const out: ScannedFile[] = [];
-  for (const abs of await walk(dir)) {
+  for (const abs of (await walk(dir)).files) {
     const path = toPosix(relative(dir, abs));
     const bytes = await readFile(abs);
     const sha256 = sha256Hex(bytes);
@@ -95,11 +121,20 @@ export async function loadVectorDir(dir: string, manifest: Manifest = defaultMan
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) return result;
   const pins = pinsByPath(manifest);
-  const names = new Set((await walk(dir)).map((abs) => toPosix(relative(dir, abs))));
+  const walked = await walk(dir);
+  for (const u of walked.unreadable) result.errors.push({ path: toPosix(relative(dir, u.path)), message: `${u.path}: cannot read: ${u.message}` });
+  const names = new Set(walked.files.map((abs) => toPosix(relative(dir, abs))));
   // ACVP folders: prompt.json + expectedResults.json make a set; a projection beside them is redundant.
   const acvpByFolder = new Map<string, Map<string, Parsed>>();
   for (const path of names) {
-    const bytes = await readFile(join(dir, path));
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, path));
+    } catch (e) {
+      // One unreadable file is that file's failure, not the run's.
+      result.errors.push({ path, message: `${path}: cannot read: ${(e as Error).message}` });
+      continue;
+    }
     const sha256 = sha256Hex(bytes);
     const pin = pins.get(path);
     const file: ScannedFile = { path, sha256, size: bytes.length, pin: !pin ? 'unpinned' : pin.sha256 === sha256 ? 'match' : 'mismatch' };

@@ -26,6 +26,11 @@ export function renderSummaryMarkdown(r: CertificationReport): string {
     '',
   ];
   if (r.verdictReasons.length) lines.push(...r.verdictReasons.map((x) => `- ${x}`), '');
+  const inventory = r.checks.find((c) => c.id === 'kat/vectors');
+  if (inventory?.status === 'skip') {
+    // A pr gate may pass without vectors; nobody should mistake that for a known-answer pass.
+    lines.push(`> **Warning: no known-answer vectors ran.** ${esc(inventory.reason ?? '')}`, '');
+  }
   lines.push('| backend | version | deterministic | pass | fail | skip |', '|---|---|---|---|---|---|');
   for (const b of r.backends) {
     const mine = r.checks.filter((c) => c.backend === b.name);

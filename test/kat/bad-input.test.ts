@@ -1,7 +1,7 @@
 // Bad vector files: each gives a clear error naming the file (and tcId where
 // there is one), becomes its own failing kat/load/<path> check, and the other
 // files still load and run. One test per kind of bad input.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +102,24 @@ describe.skipIf(!HAVE_VECTORS)('bad vector input', () => {
     keygenSet(dir, KEYGEN, (p) => (p.testGroups[0].tests[0].d = '00'.repeat(32)));
     const v = await expectOneBadFile(dir, `${KEYGEN}/prompt.json`, /SHA-256 [0-9a-f]{64} does not match its pin 3f9ce34f/);
     expect(v.acvp).toHaveLength(0);
+  });
+
+  it('a broken symbolic link is an error of that entry alone; the rest still runs', async () => {
+    const dir = tempDir();
+    symlinkSync(join(dir, 'no-such-file.json'), join(dir, 'dangling.json'));
+    await expectOneBadFile(dir, 'dangling.json', /broken link/);
+  });
+});
+
+describe.skipIf(!HAVE_VECTORS)('vector directories made of links', () => {
+  it('follows symbolic links to files and folders, and never loops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kat-links-'));
+    symlinkSync(join(SHARED_VECTORS, 'xwing'), join(dir, 'xwing'));
+    symlinkSync(join(SHARED_VECTORS, KEYGEN, 'prompt.json'), join(dir, 'prompt.json'));
+    mkdirSync(join(dir, 'loop'));
+    symlinkSync(dir, join(dir, 'loop', 'back'));
+    const v = await loadVectorDir(dir);
+    expect(v.xwing.length).toBeGreaterThan(0);
+    expect(v.files.map((f) => f.path)).toContain('xwing/test-vectors.json');
   });
 });
