@@ -2,8 +2,9 @@
 // node process: status, metrics, send, received, rotate. Bodies are small
 // JSON documents; every error is JSON `{error}` with a meaningful status.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { splitAddress } from './config.ts';
+import { MAX_TIMER_MS, splitAddress } from './config.ts';
 import { reasonOf } from './errors.ts';
 import type { MeshNode } from './node.ts';
 
@@ -40,6 +41,31 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+const DEFAULT_SEND_TIMEOUT_MS = 30_000;
+
+const sendBody = z.object({
+  to: z.string({ error: 'must be a peer id string' }),
+  payload: z.string({ error: 'must be a UTF-8 string' }),
+  /** How long the answer waits for the ACK; a timer, so at most 2^31-1 ms (longer ones would fire at once). */
+  timeoutMs: z
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be an integer number of milliseconds')
+    .positive('must be positive')
+    .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (2^31-1)`)
+    .optional(),
+});
+
+/** 400 naming the first bad field, e.g. `field "timeoutMs": must be positive`; a non-object body is named as such. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, `body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`);
+  }
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new HttpError(400, `field "${issue.path.join('.')}": ${issue.message}`);
+}
+
 function reply(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
   const text = type === 'application/json' ? JSON.stringify(body) : String(body);
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
@@ -62,15 +88,15 @@ async function route(node: MeshNode, req: IncomingMessage, res: ServerResponse):
     case 'GET /received':
       return reply(res, 200, node.received());
     case 'POST /send': {
-      const body = (await readJson(req)) as { to?: unknown; payload?: unknown; timeoutMs?: unknown };
-      if (typeof body.to !== 'string') throw new HttpError(400, 'field "to" must be a peer id string');
-      if (typeof body.payload !== 'string') throw new HttpError(400, 'field "payload" must be a UTF-8 string');
-      const timeoutMs = typeof body.timeoutMs === 'number' && body.timeoutMs > 0 ? body.timeoutMs : 30_000;
+      const body = parseBody(sendBody, await readJson(req));
+      const timeoutMs = body.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
       // On timeout the message stays queued and is retried; only the answer gives up.
       await withTimeout(node.send(body.to, body.payload), timeoutMs, `no acknowledgement from ${body.to} within ${timeoutMs} ms`);
       return reply(res, 200, { ok: true, to: body.to });
     }
     case 'POST /rotate': {
+      // Takes no parameters; a body, if any, must still be a JSON object.
+      parseBody(z.object({}), await readJson(req));
       const results = await node.rotate();
       return reply(res, results.every((r) => r.ok) ? 200 : 502, { sessions: results });
     }

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { MAX_FALLBACK_TTL_SECONDS } from './fallback-config.ts';
 import { NODE_ID_PATTERN } from './identity.ts';
 import { SUITE_NAMES } from './suites.ts';
 
@@ -24,6 +25,14 @@ const nodeId = z.string().regex(NODE_ID_PATTERN, 'must be 1-64 characters of let
 const suiteName = z.enum(SUITE_NAMES);
 const pqSuite = suiteName.refine((s) => s !== 'X25519-ED25519', { message: 'the classical suite is governed by the fallback policy, not listed here' });
 const positiveInt = z.number().int().positive();
+
+/** Node timers take at most 2^31-1 ms; a longer delay overflows and the timer fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A millisecond count that ends up in setTimeout/setInterval: refused above MAX_TIMER_MS, naming the field. */
+const timerMs = (field: string) =>
+  positiveInt.max(MAX_TIMER_MS, {
+    message: `${field} must be at most ${MAX_TIMER_MS} ms (2^31-1, about 24.8 days): Node fires longer timers after 1 ms`,
+  });
 
 export const nodeConfigSchema = z
   .object({
@@ -57,18 +66,25 @@ export const nodeConfigSchema = z
       .strictObject({
         /** Default for peers that do not say: may the classical suite be used while fallback is active? */
         allowClassical: z.boolean().default(false),
-        ttlSeconds: z.number().positive().optional(),
+        /** Becomes a timer of ttlSeconds * 1000 ms, so it has the same ceiling. */
+        ttlSeconds: z
+          .number()
+          .positive()
+          .max(MAX_FALLBACK_TTL_SECONDS, {
+            message: `fallback.ttlSeconds must be at most ${MAX_FALLBACK_TTL_SECONDS} s (2^31-1 ms): Node fires longer timers after 1 ms`,
+          })
+          .optional(),
         alertUrl: z.url().optional(),
       })
       .default({ allowClassical: false }),
     timers: z
       .strictObject({
-        handshakeTimeoutMs: positiveInt.default(5000),
+        handshakeTimeoutMs: timerMs('timers.handshakeTimeoutMs').default(5000),
         keyUpdateAfterFrames: positiveInt.default(1 << 20),
-        keyUpdateAfterMs: positiveInt.default(3_600_000),
-        rehandshakeAfterMs: positiveInt.default(86_400_000),
-        reconnectMinMs: positiveInt.default(50),
-        reconnectMaxMs: positiveInt.default(2000),
+        keyUpdateAfterMs: timerMs('timers.keyUpdateAfterMs').default(3_600_000),
+        rehandshakeAfterMs: timerMs('timers.rehandshakeAfterMs').default(86_400_000),
+        reconnectMinMs: timerMs('timers.reconnectMinMs').default(50),
+        reconnectMaxMs: timerMs('timers.reconnectMaxMs').default(2000),
       })
       .default({
         handshakeTimeoutMs: 5000,

@@ -36,8 +36,13 @@ import {
 } from './wire.ts';
 
 const TRANSCRIPT_LABEL = new TextEncoder().encode('pqc-mesh v1 transcript');
-const RESPONDER_SIGNATURE_LABEL = new TextEncoder().encode('pqc-mesh v1 responder signature');
-const INITIATOR_SIGNATURE_LABEL = new TextEncoder().encode('pqc-mesh v1 initiator signature');
+/**
+ * Domain-separation labels prefixed to the transcript hash before signing.
+ * The signed message starts with one of them, so a MeshProtocol seam (and a
+ * probe or mutant) can tell the ACCEPT signature from the FINISH one.
+ */
+export const RESPONDER_SIGNATURE_LABEL = new TextEncoder().encode('pqc-mesh v1 responder signature');
+export const INITIATOR_SIGNATURE_LABEL = new TextEncoder().encode('pqc-mesh v1 initiator signature');
 
 /** What the handshake needs from a connection; ALERT frames arrive as rejected receives. */
 export interface HandshakeConn {

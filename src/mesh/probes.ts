@@ -1,7 +1,8 @@
 // Attack probes against a protocol variant. Each runs the real handshake and
 // channel code in process, with the given MeshProtocol on the side under
 // test, and returns a Verdict: `pass` when the defence held. The reference
-// protocol passes all three; each mutant in test/mutants/mesh/ fails one.
+// protocol passes all of them; each mutant in test/mutants/mesh/ fails the
+// probe built to catch it (docs/mesh.md, "Mutants and probes").
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { createNobleBackend } from '../crypto/noble.ts';
 import { fail, pass, type Verdict } from '../harness/evidence.ts';
@@ -11,9 +12,10 @@ import { initiate, respond, type HandshakeConfig, type HandshakeConn, type Hands
 import { createCa, issueNode, trustAnchor, type Identity } from './identity.ts';
 import type { MeshProtocol } from './protocol.ts';
 import { referenceProtocol } from './protocol.ts';
-import { bindSuites } from './suites.ts';
-import { FrameType, encodeRecord, type Frame } from './wire.ts';
+import { bindSuites, type SuiteName } from './suites.ts';
+import { FrameType, encodeRecord, type Frame, type SealedRecord } from './wire.ts';
 import { fuzzFrames } from './fuzz.ts';
+import { fuzzHandshakes } from './fuzz-handshake.ts';
 
 /** Two in-memory handshake connections joined back to back. */
 export function memoryPair(): { a: HandshakeConn; b: HandshakeConn } {
@@ -117,6 +119,29 @@ export async function probeForgedAccept(protocol: MeshProtocol): Promise<Verdict
 }
 
 /**
+ * The mirror image of the forged ACCEPT: Mallory dials Bob presenting Alice's
+ * (public) certificate and signs FINISH with her own key. Bob runs the
+ * protocol under test and must refuse with `bad_signature`; otherwise he
+ * holds a session he believes is with Alice.
+ */
+export async function probeForgedFinish(protocol: MeshProtocol): Promise<Verdict> {
+  const p = pki();
+  const impostor: Identity = { certificate: p.alice.certificate, keys: { ...p.mallory.keys, nodeId: 'alice' } };
+  const { a, b } = memoryPair();
+  const initiator = initiate(config(p, impostor, referenceProtocol), a, 'bob').catch((e: unknown) => e);
+  const attack = 'forged FINISH (victim certificate, impostor key)';
+  try {
+    const session = await respond(config(p, p.bob, protocol), b);
+    return fail(`a forged FINISH was accepted: the responder holds a session with "${session.peer.nodeId}", really an impostor holding only the victim certificate`, { attack });
+  } catch (e) {
+    const reason = reasonOf(e);
+    const impostorSide = await initiator;
+    const evidence = { attack, refusedWith: reason, impostorCompleted: !(impostorSide instanceof Error) };
+    return reason === 'bad_signature' ? pass(evidence) : fail(`forged FINISH refused with ${reason}, expected bad_signature`, evidence);
+  }
+}
+
+/**
  * Seals the same plaintext at the same epoch and sequence number in both
  * directions. With separate direction keys the ciphertexts differ; equal
  * ones mean one key and nonce served both directions, so XOR of the two
@@ -136,20 +161,93 @@ export async function probeDirectionKeystreams(protocol: MeshProtocol): Promise<
     : pass(evidence);
 }
 
-/** Delivers one record twice; the second must be refused as `replay`. */
+const REPLAY_WINDOW = 64;
+/** Records delivered before the replays: more than the window, so the oldest fall out of it. */
+const REPLAY_RECORDS = 70;
+/** Delivery order: blocks of 8 reversed (7..0, 15..8, ...), always within the window of the highest seen. */
+const REPLAY_ORDER = Array.from({ length: REPLAY_RECORDS }, (_, k) => {
+  const block = Math.floor(k / 8) * 8;
+  return Math.min(block + 7, REPLAY_RECORDS - 1) - (k - block);
+});
+
+/**
+ * Replay defence beyond the immediate duplicate. The receiver (protocol under
+ * test) gets 70 records out of order, all within the 64-record window; every
+ * one must be delivered. Then, refused and never delivered:
+ *  - a replay inside the window that is not the last record seen (`replay`),
+ *  - a replay older than the window (`replay`),
+ *  - after a key update, a replay of an old-epoch record (`key_desync`),
+ *    and of a record of the new epoch (`replay`).
+ * A window remembering only the last sequence number, or none, fails here.
+ */
 export async function probeReplay(protocol: MeshProtocol): Promise<Verdict> {
   const { i, r } = await handshakePair(protocol);
-  const sender = new Channel(i, () => protocol.newReplayWindow());
+  const sender = new Channel(i, () => referenceProtocol.newReplayWindow());
   const receiver = new Channel(r, () => protocol.newReplayWindow());
-  const record = sender.seal({ type: 'application', data: new TextEncoder().encode('pay 10') });
-  receiver.open(record);
-  try {
-    receiver.open(record);
-  } catch (e) {
-    if (e instanceof MeshError && e.reason === 'replay') return pass({ replayed: { epoch: record.epoch, seq: record.seq.toString() }, refusedWith: 'replay' });
-    return fail(`replayed record refused with ${reasonOf(e)}, expected replay`);
+  const text = (s: string) => new TextEncoder().encode(s);
+  const records = Array.from({ length: REPLAY_RECORDS }, (_, n) => sender.seal({ type: 'application', data: text(`pay ${n}`) }));
+  const at = (rec: SealedRecord) => ({ epoch: rec.epoch, seq: rec.seq.toString() });
+
+  for (const n of REPLAY_ORDER) {
+    try {
+      receiver.open(records[n]);
+    } catch (e) {
+      return fail(`a fresh record (seq ${n}) delivered out of order within the ${REPLAY_WINDOW}-record window was refused with ${reasonOf(e)}`, {
+        order: REPLAY_ORDER.slice(0, REPLAY_ORDER.indexOf(n) + 1),
+      });
+    }
   }
-  return fail('a replayed record was delivered a second time', { replayed: { epoch: record.epoch, seq: record.seq.toString() } });
+  const lastSeen = REPLAY_ORDER[REPLAY_ORDER.length - 1];
+  const highest = REPLAY_RECORDS - 1;
+  const inWindow = highest - 9; // seen, not the last one opened, well inside the window
+  const tooOld = highest - REPLAY_WINDOW - 2; // seen, and now older than the window
+  const checks: { name: string; record: SealedRecord; expected: 'replay' | 'key_desync' }[] = [
+    { name: 'immediate duplicate of the last record', record: records[lastSeen], expected: 'replay' },
+    { name: `replay inside the window (highest ${highest})`, record: records[inWindow], expected: 'replay' },
+    { name: `replay older than the window (highest ${highest})`, record: records[tooOld], expected: 'replay' },
+  ];
+  const refused: Record<string, unknown>[] = [];
+  const attempt = (c: (typeof checks)[number]): Verdict | undefined => {
+    let content;
+    try {
+      content = receiver.open(c.record);
+    } catch (e) {
+      const reason = reasonOf(e);
+      if (reason === c.expected) {
+        refused.push({ check: c.name, ...at(c.record), refusedWith: reason });
+        return undefined;
+      }
+      return fail(`${c.name}: refused with ${reason}, expected ${c.expected}`, { replayed: at(c.record), refused });
+    }
+    const data = content.type === 'application' ? new TextDecoder().decode(content.data) : content.type;
+    return fail(`${c.name}: a replayed record was delivered a second time ("${data}")`, { replayed: at(c.record), refused });
+  };
+  for (const c of checks) {
+    const v = attempt(c);
+    if (v) return v;
+  }
+
+  // Key update: the receiver moves to epoch 1 and takes a fresh window.
+  try {
+    receiver.open(sender.seal({ type: 'key_update', requestUpdate: false }));
+  } catch (e) {
+    return fail(`the KEY_UPDATE after the out-of-order records was refused with ${reasonOf(e)}`, { refused });
+  }
+  const fresh = sender.seal({ type: 'application', data: text('pay after update') });
+  try {
+    receiver.open(fresh);
+  } catch (e) {
+    return fail(`the first record of epoch ${fresh.epoch} was refused with ${reasonOf(e)}`, { refused });
+  }
+  for (const c of [
+    { name: 'old-epoch record replayed after a key update', record: records[highest], expected: 'key_desync' as const },
+    { name: 'old-epoch record from the window replayed after a key update', record: records[inWindow], expected: 'key_desync' as const },
+    { name: 'new-epoch record replayed', record: fresh, expected: 'replay' as const },
+  ]) {
+    const v = attempt(c);
+    if (v) return v;
+  }
+  return pass({ window: REPLAY_WINDOW, deliveredOutOfOrder: REPLAY_RECORDS, refused });
 }
 
 /**
@@ -168,8 +266,45 @@ export async function probeGarbageFrames(protocol: MeshProtocol, runs: number, s
   return fuzzFrames({ runs, seed, corpus: [...frames, ...records], channel: receiver });
 }
 
+/** Per-side handshake deadline in the handshake fuzzer: a hang shows up as `timeout`, which fails the run. */
+const FUZZ_HANDSHAKE_TIMEOUT_MS = 5000;
+
+/**
+ * Hostile HELLO / ACCEPT / FINISH frames against live handshakes: both sides
+ * run the protocol under test between Alice and Bob, and one frame per run is
+ * rewritten in flight (bit flips, truncation, random bodies, retyped frames,
+ * edited or swapped fields), seeded by fast-check. Every side must end in a
+ * MeshError or a session with its honest peer, within the deadline. Bob
+ * accepts every suite, so suite choice sees reordered and unknown offers too;
+ * most runs use the classical suite because ML-DSA signing dominates the cost.
+ */
+export async function probeHandshakeGarbage(protocol: MeshProtocol, runs: number, seed: number): Promise<Verdict> {
+  const p = pki();
+  const side = (identity: Identity, offer: readonly SuiteName[]): HandshakeConfig => ({
+    ...config(p, identity, protocol),
+    offer,
+    accepts: () => true,
+    timeoutMs: FUZZ_HANDSHAKE_TIMEOUT_MS,
+  });
+  return fuzzHandshakes({
+    runs,
+    seed,
+    offers: [
+      { offer: ['X25519-ED25519'], weight: 16 },
+      { offer: ['XWING-MLDSA65', 'MLKEM1024-MLDSA87', 'X25519-ED25519'], weight: 2 },
+      { offer: ['MLKEM1024-MLDSA87', 'XWING-MLDSA65'], weight: 1 },
+    ],
+    ids: { initiator: 'alice', responder: 'bob' },
+    start: (offer, conns) => ({
+      initiator: initiate(side(p.alice, offer), conns.initiator, 'bob'),
+      responder: respond(side(p.bob, offer), conns.responder),
+    }),
+  });
+}
+
 export const PROTOCOL_PROBES = {
   'forged-accept': probeForgedAccept,
+  'forged-finish': probeForgedFinish,
   'direction-keystreams': probeDirectionKeystreams,
   replay: probeReplay,
 } as const;

@@ -1,15 +1,24 @@
 // The mesh protocol suite: attack probes against the reference protocol (a
-// forged ACCEPT, nonce reuse across directions, a replayed record) and
-// garbage frames through every decoder. The same probes fail on the seeded
-// mutants in test/mutants/mesh.
+// forged ACCEPT, a forged FINISH, nonce reuse across directions, replayed
+// records), garbage frames through every decoder and hostile frames through
+// live handshakes. The same probes fail on the seeded mutants in test/mutants/mesh.
 import type { Check } from '../../src/harness/evidence.ts';
 import { deriveSeed } from '../../src/harness/property.ts';
 import type { Suite } from '../../src/harness/suite.ts';
-import { probeDirectionKeystreams, probeForgedAccept, probeGarbageFrames, probeReplay } from '../../src/mesh/probes.ts';
+import {
+  probeDirectionKeystreams,
+  probeForgedAccept,
+  probeForgedFinish,
+  probeGarbageFrames,
+  probeHandshakeGarbage,
+  probeReplay,
+} from '../../src/mesh/probes.ts';
 import { referenceProtocol } from '../../src/mesh/protocol.ts';
 
 /** Garbage frames per run: the release profile runs at least 10 000. */
 const FUZZ_RUNS = { pr: 2_000, release: 10_000 } as const;
+/** Live handshakes with one hostile frame each (~12 ms apiece): pr stays under ~3 s. */
+const HANDSHAKE_FUZZ_RUNS = { pr: 200, release: 2_000 } as const;
 
 export const meshSuite: Suite = {
   name: 'mesh',
@@ -20,13 +29,23 @@ export const meshSuite: Suite = {
       run: () => probeForgedAccept(referenceProtocol),
     },
     {
+      id: 'mesh/handshake/forged-finish',
+      title: 'a forged FINISH (victim certificate, impostor key) is refused by the responder with bad_signature',
+      run: () => probeForgedFinish(referenceProtocol),
+    },
+    {
+      id: 'mesh/handshake/garbage',
+      title: 'hostile HELLO / ACCEPT / FINISH frames end every handshake in a MeshError or a session with the honest peer',
+      run: (ctx) => probeHandshakeGarbage(referenceProtocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
+    },
+    {
       id: 'mesh/channel/direction-keys',
       title: 'the two directions of a session never share key and nonce',
       run: () => probeDirectionKeystreams(referenceProtocol),
     },
     {
       id: 'mesh/channel/replay',
-      title: 'a replayed record is refused with replay',
+      title: 'replays inside and outside the window and across a key update are refused, never delivered',
       run: () => probeReplay(referenceProtocol),
     },
     {

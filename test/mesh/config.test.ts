@@ -12,7 +12,7 @@ describe('node config', () => {
     expect(c.timers.handshakeTimeoutMs).toBe(5000);
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, RegExp]>([
     [{ listen: '10.0.0.1:7000' }, /listen: must be host:port with a loopback host/],
     [{ peers: [{ id: 'n2', address: '127.0.0.1:0' }] }, /peers\.0\.address: a peer address needs a real port/],
     [{ peers: [{ id: 'n1', address: '127.0.0.1:7001' }] }, /peers\.0\.id: a node cannot be its own peer/],
@@ -20,7 +20,17 @@ describe('node config', () => {
     [{ id: 'bad id' }, /id: must be 1-64 characters/],
     [{ colour: 'blue' }, /colour/],
     [{ timers: { handshakeTimeoutMs: -1 } }, /timers\.handshakeTimeoutMs/],
+    ...(['handshakeTimeoutMs', 'keyUpdateAfterMs', 'rehandshakeAfterMs', 'reconnectMinMs', 'reconnectMaxMs'] as const).map(
+      (f) => [{ timers: { [f]: 2 ** 31 } }, new RegExp(`timers\\.${f}: timers\\.${f} must be at most 2147483647 ms`)] as [Record<string, unknown>, RegExp],
+    ),
+    [{ fallback: { ttlSeconds: 30 * 86_400 } }, /fallback\.ttlSeconds: fallback\.ttlSeconds must be at most 2147483 s/],
   ])('names the field in %j', (over, message) => {
     expect(() => parseNodeConfig({ ...base, ...over }, 'n1.yaml')).toThrow(message);
+  });
+
+  it('accepts timers up to 2^31-1 ms, the largest delay Node honours', () => {
+    const max = 2 ** 31 - 1;
+    const timers = { handshakeTimeoutMs: max, keyUpdateAfterMs: max, rehandshakeAfterMs: max, reconnectMinMs: max, reconnectMaxMs: max };
+    expect(parseNodeConfig({ ...base, timers }, 'n1.yaml').timers).toMatchObject(timers);
   });
 });

@@ -125,6 +125,14 @@ describe('handshake', () => {
     expect(out.initiator.reason).toBe('bad_signature');
   });
 
+  it('refuses a forged FINISH (victim certificate, impostor key) at the responder with bad_signature', async () => {
+    const victim = pki.node('a');
+    const impostor = { certificate: victim.certificate, keys: { ...pki.node('mallory').keys, nodeId: 'a' } };
+    const out = await run(handshakeConfig(pki, impostor), handshakeConfig(pki, pki.node('b')), await framedPair());
+    expect(out.responder.reason).toBe('bad_signature');
+    expect(out.responder.ok).toBeUndefined();
+  });
+
   it('reports a wrong confirmation MAC as decap_mismatch', async () => {
     const pair = await relayed((f) => {
       if (f.type !== FrameType.ACCEPT) return f;
