@@ -127,6 +127,13 @@ export async function loadVectorDir(dir: string, manifest: Manifest = defaultMan
   // ACVP folders: prompt.json + expectedResults.json make a set; a projection beside them is redundant.
   const acvpByFolder = new Map<string, Map<string, Parsed>>();
   for (const path of names) {
+    const folder = dirname(path);
+    const name = basename(path);
+    // Not even read: the largest files, and prompt + expectedResults carry the same tests.
+    if (name === 'internalProjection.json' && names.has(posix.join(folder, 'prompt.json')) && names.has(posix.join(folder, 'expectedResults.json'))) {
+      result.ignored.push({ path, reason: 'redundant: prompt.json + expectedResults.json beside it carry the same tests' });
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = await readFile(join(dir, path));
@@ -146,12 +153,6 @@ export async function loadVectorDir(dir: string, manifest: Manifest = defaultMan
     }
     if (!path.endsWith('.json')) {
       result.ignored.push({ path, reason: 'not a JSON file' });
-      continue;
-    }
-    const folder = dirname(path);
-    const name = basename(path);
-    if (name === 'internalProjection.json' && names.has(posix.join(folder, 'prompt.json')) && names.has(posix.join(folder, 'expectedResults.json'))) {
-      result.ignored.push({ path, reason: 'redundant: prompt.json + expectedResults.json beside it carry the same tests' });
       continue;
     }
     let json: unknown;
