@@ -97,7 +97,13 @@ async function inProcess(backend: CryptoBackend, i: Identity, r: Identity, ca: I
   });
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   const port = (server.address() as { port: number }).port;
-  const ic = configFor(i, ca, backend);
+  const out = await timeHandshakes(port, configFor(i, ca, backend), n);
+  server.close();
+  return out;
+}
+
+/** n handshakes as initiator against the responder on port, one connection each; milliseconds per handshake. */
+async function timeHandshakes(port: number, ic: ReturnType<typeof configFor>, n: number): Promise<number[]> {
   const out: number[] = [];
   for (let k = 0; k < n; k++) {
     const conn = await dialOnce(port);
@@ -106,7 +112,6 @@ async function inProcess(backend: CryptoBackend, i: Identity, r: Identity, ca: I
     out.push(performance.now() - t);
     conn.close();
   }
-  server.close();
   return out;
 }
 
@@ -114,16 +119,7 @@ async function crossProcess(backendName: string, backend: CryptoBackend, i: Iden
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'handshake-peer.ts'), backendName, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
     const port = Number(await new Promise<string>((res) => createInterface({ input: child.stdout! }).once('line', res)));
-    const ic = configFor(i, ca, backend);
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const conn = await dialOnce(port);
-      const t = performance.now();
-      await initiate(ic, conn, 'bench-r');
-      out.push(performance.now() - t);
-      conn.close();
-    }
-    return out;
+    return await timeHandshakes(port, configFor(i, ca, backend), n);
   } finally {
     child.kill('SIGTERM');
   }

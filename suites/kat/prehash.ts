@@ -4,7 +4,7 @@
 import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js';
 import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '@noble/hashes/sha3.js';
 import type { AcvpHashAlg } from '../../vectors/acvp.ts';
-import { concatBytes } from './tally.ts';
+import { concatBytes } from '@noble/hashes/utils.js';
 
 interface PreHash {
   /** Last arc of the NIST hash algorithm OID 2.16.840.1.101.3.4.2.x. */
