@@ -41,6 +41,8 @@ const median = (name: string) => Number(rows.find((r) => r.task === name)?.['med
 console.table(
   ops.map((op) => ({
     op,
-    ...Object.fromEntries(backends.map((b) => [`${b.name} / ${base}`, (median(`${base} ${op}`) / median(`${b.name} ${op}`)).toFixed(2) + '×'])),
+    ...Object.fromEntries(
+      backends.map((b) => [`${b.name} / ${base}`, (median(`${base} ${op}`) / median(`${b.name} ${op}`)).toFixed(2) + '×']),
+    ),
   })),
 );

@@ -84,7 +84,10 @@ function configFor(identity: Identity, ca: Identity, backend: CryptoBackend): Ha
 
 async function dialOnce(port: number): Promise<FramedConnection> {
   const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((r, j) => (socket.once('connect', r), socket.once('error', j)));
+  await new Promise<void>((r, j) => {
+    socket.once('connect', r);
+    socket.once('error', j);
+  });
   return new FramedConnection(socket);
 }
 
@@ -93,7 +96,10 @@ async function inProcess(backend: CryptoBackend, i: Identity, r: Identity, ca: I
   const rc = configFor(r, ca, backend);
   const server = createServer((s) => {
     const conn = new FramedConnection(s);
-    respond(rc, conn).then(() => conn.close(), (e: unknown) => conn.fail(e));
+    respond(rc, conn).then(
+      () => conn.close(),
+      (e: unknown) => conn.fail(e),
+    );
   });
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   const port = (server.address() as { port: number }).port;
@@ -115,8 +121,17 @@ async function timeHandshakes(port: number, ic: ReturnType<typeof configFor>, n:
   return out;
 }
 
-async function crossProcess(backendName: string, backend: CryptoBackend, i: Identity, ca: Identity, dir: string, n: number): Promise<number[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'handshake-peer.ts'), backendName, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function crossProcess(
+  backendName: string,
+  backend: CryptoBackend,
+  i: Identity,
+  ca: Identity,
+  dir: string,
+  n: number,
+): Promise<number[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'handshake-peer.ts'), backendName, dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   try {
     const port = Number(await new Promise<string>((res) => createInterface({ input: child.stdout! }).once('line', res)));
     return await timeHandshakes(port, configFor(i, ca, backend), n);
@@ -142,14 +157,28 @@ try {
     const local = summary(await inProcess(backend, i, r, ca, n));
     const cross = summary((await crossProcess(name, backend, i, ca, dir, n + warm)).slice(warm));
     const floor = computeFloor(backend, i, name === 'noble' ? 20 : 100);
-    results[name] = { backend: backend.version, inProcess: local, crossProcess: cross, floor, p50OverFloor: { inProcess: local.p50 / floor.total, crossProcess: cross.p50 / floor.total } };
+    results[name] = {
+      backend: backend.version,
+      inProcess: local,
+      crossProcess: cross,
+      floor,
+      p50OverFloor: { inProcess: local.p50 / floor.total, crossProcess: cross.p50 / floor.total },
+    };
     console.log(`\n${name} (${backend.version}), suite XWING-MLDSA65, n=${n}, times in ms`);
     console.log(`                  p50      p95      p99`);
     console.log(`in-process   ${fmt(local.p50)} ${fmt(local.p95)} ${fmt(local.p99)}`);
     console.log(`cross-proc   ${fmt(cross.p50)} ${fmt(cross.p95)} ${fmt(cross.p99)}`);
-    console.log(`floor ${floor.total.toFixed(2)} ms = ${Object.entries(floor).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' + ')}`);
+    console.log(
+      `floor ${floor.total.toFixed(2)} ms = ${Object.entries(floor)
+        .filter(([k]) => k !== 'total')
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(' + ')}`,
+    );
     console.log(`p50 / floor: in-process ${(local.p50 / floor.total).toFixed(2)}, cross-process ${(cross.p50 / floor.total).toFixed(2)}`);
-    if (name === 'liboqs') console.log(`target p95 cross-process <= 10 ms: ${cross.p95 <= 10 ? 'met' : 'MISSED'}; p50 <= 2x floor: ${cross.p50 <= 2 * floor.total ? 'met' : 'MISSED'}`);
+    if (name === 'liboqs')
+      console.log(
+        `target p95 cross-process <= 10 ms: ${cross.p95 <= 10 ? 'met' : 'MISSED'}; p50 <= 2x floor: ${cross.p50 <= 2 * floor.total ? 'met' : 'MISSED'}`,
+      );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -65,7 +65,8 @@ async function runSet(names: string[], only?: Set<number>): Promise<{ rows: Row[
     // Vectors actually run (skipped cases excluded); regenerated sets count records/iterations.
     const cases = v.evidence.cases;
     const ran = cases ? cases.passed + cases.failed : 0;
-    const n = typeof v.evidence.iterations === 'number' ? v.evidence.iterations : typeof v.evidence.records === 'number' ? v.evidence.records : ran;
+    const n =
+      typeof v.evidence.iterations === 'number' ? v.evidence.iterations : typeof v.evidence.records === 'number' ? v.evidence.records : ran;
     row.vectors += v.status === 'skip' ? 0 : n;
     row.statuses[v.status] = (row.statuses[v.status] ?? 0) + 1;
     rows.set(key, row);
@@ -94,7 +95,9 @@ function runShard(name: string, indices: number[]): Promise<{ name: string; wall
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ name, wallMs: performance.now() - t0 }) : reject(new Error(`shard ${name} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve({ name, wallMs: performance.now() - t0 }) : reject(new Error(`shard ${name} exited ${code}`)),
+    );
   });
 }
 
@@ -119,7 +122,9 @@ console.table(
     seconds: s(r.ms),
     vectors: r.vectors,
     'vectors/s': r.ms > 0 ? Math.round((r.vectors / r.ms) * 1000) : '-',
-    checks: Object.entries(r.statuses).map(([k, n]) => `${n} ${k}`).join(', '),
+    checks: Object.entries(r.statuses)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', '),
   })),
 );
 const perBackend = new Map<string, number>();
@@ -135,7 +140,9 @@ console.log(`  load + index vectors ${s(loadMs)} s; sequential wall time ${s(wal
 const t0 = performance.now();
 const plan = balance(checkMs, 2);
 const shards = await Promise.all(plan.map((indices, k) => runShard(`shard ${k + 1}`, indices)));
-console.log(`  2 processes, checks balanced by cost: ${s(performance.now() - t0)} s wall; ${shards.map((x) => `${x.name} ${s(x.wallMs)} s`).join(', ')}`);
+console.log(
+  `  2 processes, checks balanced by cost: ${s(performance.now() - t0)} s wall; ${shards.map((x) => `${x.name} ${s(x.wallMs)} s`).join(', ')}`,
+);
 
 // 3. tinybench medians of what every run pays regardless of backend.
 const bench = new Bench({ time: 500, warmupTime: 100 });

@@ -140,7 +140,9 @@ async function measure(mode: 'child' | 'inproc', rounds: number): Promise<void> 
     console.log(`bulk echo of ${BULK_BYTES >> 20} MiB (${tput.samples.direct.length} direct / ${tput.samples.proxied.length} proxied)`);
     console.log(`  direct   ${bulkDirect.toFixed(0)} MB/s (median)`);
     console.log(`  proxied  ${bulkProxied.toFixed(0)} MB/s (median)`);
-    console.log(`  ratio    ${((100 * bulkProxied) / bulkDirect).toFixed(0)} % of direct; median of per-round ratios ${(100 * perRound).toFixed(0)} %`);
+    console.log(
+      `  ratio    ${((100 * bulkProxied) / bulkDirect).toFixed(0)} % of direct; median of per-round ratios ${(100 * perRound).toFixed(0)} %`,
+    );
     direct.destroy();
     through.destroy();
   } finally {

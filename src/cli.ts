@@ -46,13 +46,22 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
   program
     .command(name)
     .description(description)
-    .option('-b, --backend <name|path>', `crypto backend: noble, liboqs, pqclean, mock, auto or a module path (repeatable; default ${DEFAULT_BACKENDS.join(' and ')})`, collect)
+    .option(
+      '-b, --backend <name|path>',
+      `crypto backend: noble, liboqs, pqclean, mock, auto or a module path (repeatable; default ${DEFAULT_BACKENDS.join(' and ')})`,
+      collect,
+    )
     .option('--vectors <dir>', 'known-answer vector directory (default $PQC_VECTORS_DIR, else the fetch cache)')
     .option('-o, --out <dir>', 'report directory', join('reports', 'latest'))
     .addOption(new Option('-p, --profile <profile>', 'pr (fast gate) or release (full size)').choices(['pr', 'release']).default('pr'))
     .option('--seed <n>', 'root seed for every random choice (default: random, printed)', parseSeed)
     .option('--only <text>', 'run only checks whose id contains this text')
-    .option('-j, --jobs <n>', 'worker processes running checks side by side (default: one per core, at most 2)', parseJobs, Math.min(2, availableParallelism()))
+    .option(
+      '-j, --jobs <n>',
+      'worker processes running checks side by side (default: one per core, at most 2)',
+      parseJobs,
+      Math.min(2, availableParallelism()),
+    )
     .action(async (flags: RunFlags) => {
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
@@ -90,10 +99,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
-  program
-    .command('worker', { hidden: true })
-    .description('internal: runs checks for a parent kat/certify process')
-    .action(serveAsWorker);
+  program.command('worker', { hidden: true }).description('internal: runs checks for a parent kat/certify process').action(serveAsWorker);
   registerVectorsCommand(program);
   registerMeshCommands(program);
   registerToxiproxyCommand(program);

@@ -79,7 +79,16 @@ export function accumulateMlKem(kem: Kem, iterations: number): AccumulatedResult
     const { ct, ss } = kem.encaps(ek, m);
     const ss2 = kem.decaps(dk, ct);
     if (!equal(ss, ss2)) {
-      return { iterations: i + 1, problem: { iteration: i, field: 'k', message: `iteration ${i}: decapsulation did not return the encapsulated secret`, expected: ss, actual: ss2 } };
+      return {
+        iterations: i + 1,
+        problem: {
+          iteration: i,
+          field: 'k',
+          message: `iteration ${i}: decapsulation did not return the encapsulated secret`,
+          expected: ss,
+          actual: ss2,
+        },
+      };
     }
     const rejected = kem.decaps(dk, badCt);
     acc.update(ek).update(dk).update(ct).update(ss).update(rejected);
@@ -103,7 +112,14 @@ export function accumulateMlDsa(signer: Signer, iterations: number): Accumulated
     const sig = signer.sign(sk, empty, { rnd: zeroRnd });
     acc.update(sig);
     if (!signer.verify(pk, empty, sig)) {
-      return { iterations: i + 1, problem: { iteration: i, field: 'signature', message: `iteration ${i}: the deterministic signature of the empty message does not verify` } };
+      return {
+        iterations: i + 1,
+        problem: {
+          iteration: i,
+          field: 'signature',
+          message: `iteration ${i}: the deterministic signature of the empty message does not verify`,
+        },
+      };
     }
   }
   return { iterations, digest: hex(acc.xof(32)) };

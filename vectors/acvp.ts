@@ -6,13 +6,29 @@ import { Fields, VectorFormatError, isObject, type JsonObject } from './json.ts'
 
 export type AcvpKemFunction = 'keyGen' | 'encapsulation' | 'decapsulation' | 'encapsulationKeyCheck' | 'decapsulationKeyCheck';
 export type AcvpDsaFunction = 'keyGen' | 'sigGen' | 'sigVer';
-export const ACVP_KEM_FUNCTIONS: readonly AcvpKemFunction[] = ['keyGen', 'encapsulation', 'decapsulation', 'encapsulationKeyCheck', 'decapsulationKeyCheck'];
+export const ACVP_KEM_FUNCTIONS: readonly AcvpKemFunction[] = [
+  'keyGen',
+  'encapsulation',
+  'decapsulation',
+  'encapsulationKeyCheck',
+  'decapsulationKeyCheck',
+];
 export const ACVP_DSA_FUNCTIONS: readonly AcvpDsaFunction[] = ['keyGen', 'sigGen', 'sigVer'];
 
 /** FIPS 204 §5.4 pre-hash functions as ACVP names them. */
 export const ACVP_HASH_ALGS = [
-  'SHA2-224', 'SHA2-256', 'SHA2-384', 'SHA2-512', 'SHA2-512/224', 'SHA2-512/256',
-  'SHA3-224', 'SHA3-256', 'SHA3-384', 'SHA3-512', 'SHAKE-128', 'SHAKE-256',
+  'SHA2-224',
+  'SHA2-256',
+  'SHA2-384',
+  'SHA2-512',
+  'SHA2-512/224',
+  'SHA2-512/256',
+  'SHA3-224',
+  'SHA3-256',
+  'SHA3-384',
+  'SHA3-512',
+  'SHAKE-128',
+  'SHAKE-256',
 ] as const;
 export type AcvpHashAlg = (typeof ACVP_HASH_ALGS)[number];
 
@@ -24,12 +40,12 @@ interface CaseBase {
 }
 
 export type KemCase = CaseBase & { alg: KemAlg } & (
-  | { fn: 'keyGen'; d: Uint8Array; z: Uint8Array; ek: Uint8Array; dk: Uint8Array }
-  | { fn: 'encapsulation'; ek: Uint8Array; m: Uint8Array; c: Uint8Array; k: Uint8Array }
-  | { fn: 'decapsulation'; dk?: Uint8Array; d?: Uint8Array; z?: Uint8Array; c: Uint8Array; k: Uint8Array }
-  | { fn: 'encapsulationKeyCheck'; ek: Uint8Array; testPassed: boolean }
-  | { fn: 'decapsulationKeyCheck'; dk: Uint8Array; testPassed: boolean }
-);
+    | { fn: 'keyGen'; d: Uint8Array; z: Uint8Array; ek: Uint8Array; dk: Uint8Array }
+    | { fn: 'encapsulation'; ek: Uint8Array; m: Uint8Array; c: Uint8Array; k: Uint8Array }
+    | { fn: 'decapsulation'; dk?: Uint8Array; d?: Uint8Array; z?: Uint8Array; c: Uint8Array; k: Uint8Array }
+    | { fn: 'encapsulationKeyCheck'; ek: Uint8Array; testPassed: boolean }
+    | { fn: 'decapsulationKeyCheck'; dk: Uint8Array; testPassed: boolean }
+  );
 
 /** How the message reaches ML-DSA: FIPS 204 Alg. 2/3 (pure), Alg. 4/5 (preHash), Alg. 7/8 (internal), or mu. */
 export type DsaInterface = 'pure' | 'preHash' | 'internal' | 'externalMu';
@@ -44,10 +60,10 @@ export interface DsaSigInput {
 }
 
 export type DsaCase = CaseBase & { alg: SigAlg } & (
-  | { fn: 'keyGen'; seed: Uint8Array; pk: Uint8Array; sk: Uint8Array }
-  | ({ fn: 'sigGen'; sk?: Uint8Array; seed?: Uint8Array; deterministic: boolean; rnd?: Uint8Array; signature: Uint8Array } & DsaSigInput)
-  | ({ fn: 'sigVer'; pk: Uint8Array; signature: Uint8Array; testPassed: boolean } & DsaSigInput)
-);
+    | { fn: 'keyGen'; seed: Uint8Array; pk: Uint8Array; sk: Uint8Array }
+    | ({ fn: 'sigGen'; sk?: Uint8Array; seed?: Uint8Array; deterministic: boolean; rnd?: Uint8Array; signature: Uint8Array } & DsaSigInput)
+    | ({ fn: 'sigVer'; pk: Uint8Array; signature: Uint8Array; testPassed: boolean } & DsaSigInput)
+  );
 
 export interface AcvpVectorSet {
   algorithm: 'ML-KEM' | 'ML-DSA';
@@ -97,12 +113,23 @@ export function parseAcvp(promptFile: string, prompt: unknown, expectedFile?: st
   if (expectedFile !== undefined) {
     const h = header(expectedFile, expected);
     if (h.algorithm !== algorithm || h.mode !== mode || h.revision !== revision) {
-      throw new VectorFormatError(expectedFile, '', `is ${h.algorithm} ${h.mode} ${h.revision} but ${promptFile} is ${algorithm} ${mode} ${revision}`);
+      throw new VectorFormatError(
+        expectedFile,
+        '',
+        `is ${h.algorithm} ${h.mode} ${h.revision} but ${promptFile} is ${algorithm} ${mode} ${revision}`,
+      );
     }
     outputs = indexExpected(expectedFile, expected);
   }
   const outFile = expectedFile ?? promptFile;
-  const set: AcvpVectorSet = { algorithm, mode, revision, files: expectedFile ? [promptFile, expectedFile] : [promptFile], kem: [], dsa: [] };
+  const set: AcvpVectorSet = {
+    algorithm,
+    mode,
+    revision,
+    files: expectedFile ? [promptFile, expectedFile] : [promptFile],
+    kem: [],
+    dsa: [],
+  };
   groups.forEach((g, gi) => {
     const gf = Fields.of(promptFile, `testGroups[${gi}]`, g);
     const tgId = gf.int('tgId');
@@ -184,7 +211,14 @@ function dsaCase(mode: string, group: Fields, input: Fields, output: Fields, bas
       return { ...base, fn: 'sigGen', ...key, deterministic, rnd, signature: output.hex('signature'), ...sigInput(group, input) };
     }
     case 'sigVer':
-      return { ...base, fn: 'sigVer', pk: fromTestOrGroup(input, group, 'pk'), signature: input.hex('signature'), testPassed: output.bool('testPassed'), ...sigInput(group, input) };
+      return {
+        ...base,
+        fn: 'sigVer',
+        pk: fromTestOrGroup(input, group, 'pk'),
+        signature: input.hex('signature'),
+        testPassed: output.bool('testPassed'),
+        ...sigInput(group, input),
+      };
     default:
       group.fail(`unknown ML-DSA mode "${mode}"`);
   }

@@ -67,7 +67,7 @@ export function registerVectorsCommand(program: Command): Command {
     .action(async (o: VectorsOptions) => {
       const dir = o.dir ?? defaultVectorsDir();
       const manifest = o.manifest ? readManifest(o.manifest) : defaultManifest();
-      let r;
+      let r: Awaited<ReturnType<typeof verifyVectors>>;
       try {
         r = await verifyVectors(dir, manifest);
       } catch (e) {

@@ -2,6 +2,7 @@
 // content (not by a file list), checks SHA-256 pins, and loads what it can.
 // A file that fails to load is reported with a clear error; the others load.
 import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
@@ -69,7 +70,7 @@ async function walk(root: string): Promise<Walked> {
     const real = await realpath(dir).catch(() => dir);
     if (seen.has(real)) return;
     seen.add(real);
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
@@ -122,7 +123,8 @@ export async function loadVectorDir(dir: string, manifest: Manifest = defaultMan
   if (!info?.isDirectory()) return result;
   const pins = pinsByPath(manifest);
   const walked = await walk(dir);
-  for (const u of walked.unreadable) result.errors.push({ path: toPosix(relative(dir, u.path)), message: `${u.path}: cannot read: ${u.message}` });
+  for (const u of walked.unreadable)
+    result.errors.push({ path: toPosix(relative(dir, u.path)), message: `${u.path}: cannot read: ${u.message}` });
   const names = new Set(walked.files.map((abs) => toPosix(relative(dir, abs))));
   // ACVP folders: prompt.json + expectedResults.json make a set; a projection beside them is redundant.
   const acvpByFolder = new Map<string, Map<string, Parsed>>();
@@ -130,7 +132,11 @@ export async function loadVectorDir(dir: string, manifest: Manifest = defaultMan
     const folder = dirname(path);
     const name = basename(path);
     // Not even read: the largest files, and prompt + expectedResults carry the same tests.
-    if (name === 'internalProjection.json' && names.has(posix.join(folder, 'prompt.json')) && names.has(posix.join(folder, 'expectedResults.json'))) {
+    if (
+      name === 'internalProjection.json' &&
+      names.has(posix.join(folder, 'prompt.json')) &&
+      names.has(posix.join(folder, 'expectedResults.json'))
+    ) {
       result.ignored.push({ path, reason: 'redundant: prompt.json + expectedResults.json beside it carry the same tests' });
       continue;
     }
@@ -206,11 +212,13 @@ function loadAcvpFolder(folder: string, roles: Map<string, Parsed>, result: Load
   const prompt = roles.get('prompt.json');
   const expected = roles.get('expectedResults.json');
   const projection = roles.get('internalProjection.json');
-  const fail = (p: Parsed, message: string, tcId?: number) => result.errors.push({ path: p.file.path, sha256: p.file.sha256, tcId, message });
+  const fail = (p: Parsed, message: string, tcId?: number) =>
+    result.errors.push({ path: p.file.path, sha256: p.file.sha256, tcId, message });
   // A sibling that already failed to load has its own error; its partner is not run, and says why.
   const brokenSibling = [...ACVP_ROLES].map((r) => posix.join(folder, r)).find((p) => failed.has(p));
   if (brokenSibling && !(prompt && expected)) {
-    for (const r of roles.values()) result.ignored.push({ path: r.file.path, reason: `not run: ${brokenSibling} beside it failed to load` });
+    for (const r of roles.values())
+      result.ignored.push({ path: r.file.path, reason: `not run: ${brokenSibling} beside it failed to load` });
     return;
   }
   try {

@@ -154,7 +154,13 @@ export function generateKemRsp(kem: Kem, count: number): RspResult {
     records.push([`count = ${n}`, `seed = ${HEX(seed)}`, `pk = ${HEX(ek)}`, `sk = ${HEX(dk)}`, `ct = ${HEX(ct)}`, `ss = ${HEX(ss)}`]);
     outer.restore(saved);
     if (Buffer.compare(Buffer.from(ss), Buffer.from(ss2)) !== 0) {
-      return finish(records, { count: n, field: 'ss', message: 'decapsulation did not return the encapsulated secret', expected: ss, actual: ss2 });
+      return finish(records, {
+        count: n,
+        field: 'ss',
+        message: 'decapsulation did not return the encapsulated secret',
+        expected: ss,
+        actual: ss2,
+      });
     }
   }
   return finish(records);

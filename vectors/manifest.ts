@@ -30,7 +30,8 @@ function validate(x: unknown, where: string): Manifest {
     const bad = (what: string) => {
       throw new ConfigError(`${where}: files[${i}]${f && typeof f.path === 'string' ? ` (${f.path})` : ''}: ${what}`);
     };
-    if (!f || typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..')) bad('"path" must be a relative path');
+    if (!f || typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..'))
+      bad('"path" must be a relative path');
     if (f.url !== null && typeof f.url !== 'string') bad('"url" must be a string or null');
     if (f.sha256 !== null && !/^[0-9a-f]{64}$/.test(String(f.sha256))) bad('"sha256" must be 64 lower-case hex digits or null');
     if (f.size !== null && !Number.isInteger(f.size)) bad('"size" must be an integer or null');

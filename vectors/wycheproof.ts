@@ -31,11 +31,11 @@ interface CaseBase {
 }
 
 export type WycheproofKemCase = CaseBase & { alg: KemAlg } & (
-  | { kind: 'keygen_seed'; seed: Uint8Array; ek?: Uint8Array; dk?: Uint8Array }
-  | { kind: 'test'; seed: Uint8Array; ek?: Uint8Array; c: Uint8Array; K?: Uint8Array }
-  | { kind: 'encaps'; ek: Uint8Array; m: Uint8Array; c?: Uint8Array; K?: Uint8Array }
-  | { kind: 'semi_expanded_decaps'; dk: Uint8Array; c: Uint8Array; K?: Uint8Array }
-);
+    | { kind: 'keygen_seed'; seed: Uint8Array; ek?: Uint8Array; dk?: Uint8Array }
+    | { kind: 'test'; seed: Uint8Array; ek?: Uint8Array; c: Uint8Array; K?: Uint8Array }
+    | { kind: 'encaps'; ek: Uint8Array; m: Uint8Array; c?: Uint8Array; K?: Uint8Array }
+    | { kind: 'semi_expanded_decaps'; dk: Uint8Array; c: Uint8Array; K?: Uint8Array }
+  );
 
 export type WycheproofDsaCase = CaseBase & {
   alg: SigAlg;
@@ -45,10 +45,10 @@ export type WycheproofDsaCase = CaseBase & {
   ctx: Uint8Array;
   sig: Uint8Array;
 } & (
-  | { kind: 'sign_seed'; privateSeed: Uint8Array; publicKey?: Uint8Array; rnd: Uint8Array }
-  | { kind: 'sign_noseed'; privateKey: Uint8Array; publicKey?: Uint8Array; rnd: Uint8Array }
-  | { kind: 'verify'; publicKey: Uint8Array }
-);
+    | { kind: 'sign_seed'; privateSeed: Uint8Array; publicKey?: Uint8Array; rnd: Uint8Array }
+    | { kind: 'sign_noseed'; privateKey: Uint8Array; publicKey?: Uint8Array; rnd: Uint8Array }
+    | { kind: 'verify'; publicKey: Uint8Array }
+  );
 
 export interface WycheproofFile {
   file: string;

@@ -26,9 +26,16 @@ export function parseXWing(file: string, x: unknown): XWingCase[] {
     const tcId = i + 1;
     const f = Fields.of(file, `vector ${tcId}`, v, tcId);
     const c: XWingCase = { file, tcId, seed: f.hex('seed'), pk: f.hex('pk'), eseed: f.hex('eseed'), ct: f.hex('ct'), ss: f.hex('ss') };
-    const sizes: [keyof typeof XWING_SIZES, Uint8Array][] = [['sk', c.seed], ['pk', c.pk], ['eseed', c.eseed], ['ct', c.ct], ['ss', c.ss]];
+    const sizes: [keyof typeof XWING_SIZES, Uint8Array][] = [
+      ['sk', c.seed],
+      ['pk', c.pk],
+      ['eseed', c.eseed],
+      ['ct', c.ct],
+      ['ss', c.ss],
+    ];
     for (const [name, b] of sizes) {
-      if (b.length !== XWING_SIZES[name]) f.fail(`field "${name === 'sk' ? 'seed' : name}" is ${b.length} bytes, expected ${XWING_SIZES[name]}`);
+      if (b.length !== XWING_SIZES[name])
+        f.fail(`field "${name === 'sk' ? 'seed' : name}" is ${b.length} bytes, expected ${XWING_SIZES[name]}`);
     }
     return c;
   });

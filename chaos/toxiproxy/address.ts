@@ -24,9 +24,7 @@ export function parseHostPort(address: string): HostPort | { error: string } {
 
 /** Formats a bound address the way Go prints it. */
 export function formatAddress(info: AddressInfo): string {
-  return info.family === 'IPv6' || info.address.includes(':')
-    ? `[${info.address}]:${info.port}`
-    : `${info.address}:${info.port}`;
+  return info.family === 'IPv6' || info.address.includes(':') ? `[${info.address}]:${info.port}` : `${info.address}:${info.port}`;
 }
 
 /** Go's wording for the usual bind failures, e.g. "bind: address already in use". */

@@ -9,12 +9,7 @@ export class ApiError extends Error {
   /** Most Toxiproxy errors go out as text/plain; the populate error as JSON. */
   readonly contentType: string;
 
-  constructor(
-    status: number,
-    message: string,
-    extra: Readonly<Record<string, unknown>> = {},
-    contentType = 'text/plain; charset=utf-8',
-  ) {
+  constructor(status: number, message: string, extra: Readonly<Record<string, unknown>> = {}, contentType = 'text/plain; charset=utf-8') {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -33,10 +28,8 @@ export const proxyExists = (): ApiError => new ApiError(409, 'proxy already exis
 export const toxicNotFound = (): ApiError => new ApiError(404, 'toxic not found');
 export const toxicExists = (): ApiError => new ApiError(409, 'toxic already exists');
 export const invalidToxicType = (): ApiError => new ApiError(400, 'invalid toxic type');
-export const invalidStream = (): ApiError =>
-  new ApiError(400, 'stream was invalid, can be either upstream or downstream');
-export const missingField = (field: string): ApiError =>
-  new ApiError(400, `missing required field: ${field}`);
+export const invalidStream = (): ApiError => new ApiError(400, 'stream was invalid, can be either upstream or downstream');
+export const missingField = (field: string): ApiError => new ApiError(400, `missing required field: ${field}`);
 export const badBody = (detail: string): ApiError => new ApiError(400, `bad request body: ${detail}`);
 
 /** Anything unexpected becomes a 500 with its message, never a crash. */

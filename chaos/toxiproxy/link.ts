@@ -28,7 +28,10 @@ export class Link {
   ) {
     // Half-open sockets let a FIN travel through the toxics (slow_close,
     // latency) instead of Node ending the other side at once.
-    const client = adoptAccepted(accepted, userReadFor(() => this.up));
+    const client = adoptAccepted(
+      accepted,
+      userReadFor(() => this.up),
+    );
     this.client = client ?? accepted;
     this.upstream = net.connect({
       host: target.host ?? 'localhost',

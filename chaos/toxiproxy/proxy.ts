@@ -60,9 +60,7 @@ export class ToxicProxy {
     const where = parseHostPort(this.listenAddress === '' ? ':0' : this.listenAddress);
     if ('error' in where) throw new ApiError(500, `listen tcp: ${where.error}`);
     // Paused so that the Link can take the socket over before anything is read.
-    const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) =>
-      this.accept(socket),
-    );
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(new ApiError(500, `listen tcp ${this.listenAddress}: ${bindErrorText(err)}`)),
@@ -97,10 +95,7 @@ export class ToxicProxy {
   }
 
   listToxics(): ToxicJson[] {
-    const ordered = [
-      ...this.toxics.filter((t) => t.direction === 'upstream'),
-      ...this.toxics.filter((t) => t.direction === 'downstream'),
-    ];
+    const ordered = [...this.toxics.filter((t) => t.direction === 'upstream'), ...this.toxics.filter((t) => t.direction === 'downstream')];
     return ordered.map(toxicJson);
   }
 

@@ -4,13 +4,7 @@
 import { ApiError, missingField, proxyExists, proxyNotFound, toxicExists } from './errors.ts';
 import { ToxicProxy, type ProxyConfig, type ProxyJson } from './proxy.ts';
 import { decodeStruct, jsonTypeName, type FieldSpec } from './schema.ts';
-import {
-  decodeAttributes,
-  decodeToxicHeader,
-  mergeToxicUpdate,
-  toxicJson,
-  type ToxicJson,
-} from './toxic-spec.ts';
+import { decodeAttributes, decodeToxicHeader, mergeToxicUpdate, toxicJson, type ToxicJson } from './toxic-spec.ts';
 
 const PROXY_FIELDS: readonly FieldSpec[] = [
   { key: 'name', kind: 'string' },
@@ -61,8 +55,7 @@ export class Registry {
 
   /** All entries are validated before any change; matching proxies are kept with their toxics. */
   async populate(body: unknown): Promise<ProxyJson[] | null> {
-    const fail = (message: string, status = 400): ApiError =>
-      new ApiError(status, message, { proxies: null }, 'application/json');
+    const fail = (message: string, status = 400): ApiError => new ApiError(status, message, { proxies: null }, 'application/json');
     if (!Array.isArray(body)) {
       throw fail(`bad request body: json: cannot unmarshal ${jsonTypeName(body)} into Go value of type []proxy.Proxy`);
     }

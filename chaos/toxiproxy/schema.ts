@@ -49,12 +49,7 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  * Decodes `value` into a copy of `base`: fields present in the JSON replace
  * the base values, everything else is kept (Go decodes into a prefilled struct).
  */
-export function decodeStruct<T extends Record<string, unknown>>(
-  value: unknown,
-  base: T,
-  fields: readonly FieldSpec[],
-  goName: string,
-): T {
+export function decodeStruct<T extends Record<string, unknown>>(value: unknown, base: T, fields: readonly FieldSpec[], goName: string): T {
   const out: Record<string, unknown> = { ...base };
   if (value === null) return out as T;
   if (!isObject(value)) {
@@ -78,9 +73,7 @@ export function lookup(obj: Record<string, unknown>, key: string): unknown {
 
 function coerce(raw: unknown, field: FieldSpec, goName: string): unknown {
   const fail = (what: string): never => {
-    throw badBody(
-      `json: cannot unmarshal ${what} into Go struct field ${goName}.${field.key} of type ${GO_TYPE[field.kind]}`,
-    );
+    throw badBody(`json: cannot unmarshal ${what} into Go struct field ${goName}.${field.key} of type ${GO_TYPE[field.kind]}`);
   };
   switch (field.kind) {
     case 'string':

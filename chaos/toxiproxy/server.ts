@@ -37,9 +37,7 @@ function readBody(req: IncomingMessage): Promise<string | ApiError> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) parts.push(chunk);
     });
-    req.on('end', () =>
-      resolve(size > MAX_BODY_BYTES ? badBody('http: request body too large') : Buffer.concat(parts).toString('utf8')),
-    );
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? badBody('http: request body too large') : Buffer.concat(parts).toString('utf8')));
     req.on('error', () => resolve(badBody('unexpected EOF')));
   });
 }
@@ -47,7 +45,10 @@ function readBody(req: IncomingMessage): Promise<string | ApiError> {
 function splitPath(url: string | undefined): string[] | null {
   const path = (url ?? '/').split('?', 1)[0];
   try {
-    const segments = path.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segments = path
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     return segments.some((s) => s === '') ? null : segments;
   } catch {
     return null;

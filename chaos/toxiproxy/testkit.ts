@@ -219,7 +219,11 @@ export async function openToxiproxySession(env: NodeJS.ProcessEnv = process.env)
       try {
         if (!endpoint.embedded) {
           const all = await client.getAll();
-          await Promise.all(Object.values(all).filter((p) => p.name.startsWith(prefix)).map((p) => p.remove()));
+          await Promise.all(
+            Object.values(all)
+              .filter((p) => p.name.startsWith(prefix))
+              .map((p) => p.remove()),
+          );
         }
       } finally {
         await unlock();

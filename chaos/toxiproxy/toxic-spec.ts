@@ -5,16 +5,7 @@ import { decodeStruct, isObject, jsonTypeName, lookup, type FieldSpec } from './
 
 export type StreamDirection = 'upstream' | 'downstream';
 
-export const TOXIC_TYPES = [
-  'latency',
-  'bandwidth',
-  'slow_close',
-  'timeout',
-  'reset_peer',
-  'slicer',
-  'limit_data',
-  'noop',
-] as const;
+export const TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'noop'] as const;
 export type ToxicType = (typeof TOXIC_TYPES)[number];
 
 /** Attribute fields per toxic type; all are integers (Go int/int64), zero when absent. */
@@ -95,12 +86,7 @@ function isToxicType(value: string): value is ToxicType {
  * before the attributes are decoded (see decodeAttributes).
  */
 export function decodeToxicHeader(body: unknown): { spec: Omit<ToxicSpec, 'attributes'>; rawAttributes: unknown } {
-  const header = decodeStruct(
-    body,
-    { name: '', type: '', stream: 'downstream', toxicity: 1 },
-    HEADER_FIELDS,
-    'toxics.ToxicWrapper',
-  );
+  const header = decodeStruct(body, { name: '', type: '', stream: 'downstream', toxicity: 1 }, HEADER_FIELDS, 'toxics.ToxicWrapper');
   const direction = header.stream.toLowerCase();
   if (direction !== 'upstream' && direction !== 'downstream') throw invalidStream();
   const name = header.name === '' ? `${header.type}_${header.stream}` : header.name;

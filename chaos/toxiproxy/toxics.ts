@@ -158,10 +158,13 @@ class SlowCloseStage extends ToxicStage {
   private timer: NodeJS.Timeout | null = null;
 
   protected override onEnd(): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.next.end();
-    }, Math.max(0, this.attr('delay')));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.next.end();
+      },
+      Math.max(0, this.attr('delay')),
+    );
   }
   override flush(): void {
     if (this.timer === null) return;

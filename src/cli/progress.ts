@@ -27,7 +27,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
     }
   };
   return {
-    started(check, i, total) {
+    started(check, _i, total) {
       if (!tty) return;
       // A pty can report 0 columns; fall back to a sensible width.
       const width = (stream.columns || 100) - 1;

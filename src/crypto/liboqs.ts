@@ -8,22 +8,10 @@
 // operation is synchronous, no other code can run while the hook is in place,
 // so concurrent async callers cannot observe or consume injected bytes.
 import { createRequire } from 'node:module';
-import {
-  createMLDSA44,
-  createMLDSA65,
-  createMLDSA87,
-  createMLKEM512,
-  createMLKEM768,
-  createMLKEM1024,
-} from '@oqs/liboqs-js';
+import { createMLDSA44, createMLDSA65, createMLDSA87, createMLKEM512, createMLKEM768, createMLKEM1024 } from '@oqs/liboqs-js';
 import type { KemAlg, SigAlg } from './algorithms.ts';
 import { assembleBackend } from './assemble.ts';
-import {
-  UnsupportedCapabilityError,
-  type CryptoBackend,
-  type Kem,
-  type Signer,
-} from './backend.ts';
+import { UnsupportedCapabilityError, type CryptoBackend, type Kem, type Signer } from './backend.ts';
 import { packageVersion } from './version.ts';
 
 interface OqsKem {
@@ -47,9 +35,7 @@ export function withInjectedRandomness<T>(chunks: readonly Uint8Array[], op: () 
   nodeCrypto.randomFillSync = ((buf: ArrayBufferView) => {
     const chunk = chunks[next++];
     if (!chunk || chunk.length !== buf.byteLength) {
-      throw new Error(
-        `liboqs asked for ${buf.byteLength} random bytes (call ${next}); injected ${chunk ? chunk.length : 'nothing'}`,
-      );
+      throw new Error(`liboqs asked for ${buf.byteLength} random bytes (call ${next}); injected ${chunk ? chunk.length : 'nothing'}`);
     }
     new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength).set(chunk);
     return buf;

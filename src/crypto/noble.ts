@@ -5,13 +5,7 @@ import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { KEM_ALGS, MAX_CONTEXT_BYTES, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
 import { assembleBackend } from './assemble.ts';
-import {
-  type CryptoBackend,
-  type Kem,
-  type SignOptions,
-  type Signer,
-  type VerifyOptions,
-} from './backend.ts';
+import type { CryptoBackend, Kem, SignOptions, Signer, VerifyOptions } from './backend.ts';
 import { packageVersion } from './version.ts';
 
 const KEMS = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 } as const;

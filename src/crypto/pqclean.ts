@@ -5,12 +5,7 @@
 import { createRequire } from 'node:module';
 import { KEM_ALGS, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
 import { assembleBackend } from './assemble.ts';
-import {
-  UnsupportedCapabilityError,
-  type CryptoBackend,
-  type Kem,
-  type Signer,
-} from './backend.ts';
+import { UnsupportedCapabilityError, type CryptoBackend, type Kem, type Signer } from './backend.ts';
 import { packageVersion } from './version.ts';
 
 interface PqcleanKem {

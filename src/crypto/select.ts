@@ -24,9 +24,7 @@ export function parseBoolEnv(name: string, env: NodeJS.ProcessEnv = process.env)
   const v = raw.trim().toLowerCase();
   if (TRUTHY.has(v)) return true;
   if (FALSY.has(v)) return false;
-  throw new ConfigError(
-    `${name}=${JSON.stringify(raw)} is not a recognised boolean (use true/1/yes/on or false/0/no/off)`,
-  );
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a recognised boolean (use true/1/yes/on or false/0/no/off)`);
 }
 
 export interface LoadOptions {
@@ -130,9 +128,7 @@ async function loadAuto(env: NodeJS.ProcessEnv, log: Logger): Promise<CryptoBack
     }
   }
   const production = parseBoolEnv('X0TTA6BL4_PRODUCTION', env);
-  throw new ConfigError(
-    `${production ? 'production: ' : ''}no real PQC backend could be loaded (${failures.join('; ')})`,
-  );
+  throw new ConfigError(`${production ? 'production: ' : ''}no real PQC backend could be loaded (${failures.join('; ')})`);
 }
 
 /**
@@ -160,4 +156,3 @@ export async function loadBackend(nameOrPath?: string, opts: LoadOptions = {}): 
   log.info({ backend: guarded.name, version: guarded.version, requested: spec }, `backend ${guarded.name} selected`);
   return guarded;
 }
-

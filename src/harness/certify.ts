@@ -40,7 +40,7 @@ export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
     only: opts.only,
   };
   const pool = (opts.jobs ?? 1) > 1 ? startWorkerPool(plan, opts.jobs as number) : undefined;
-  let run;
+  let run: Awaited<ReturnType<typeof buildRun>>;
   try {
     run = await buildRun(plan);
   } catch (e) {

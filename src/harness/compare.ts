@@ -22,8 +22,7 @@ export function diffBytes(
 ): Mismatch | undefined {
   const offset = firstDifference(expected, actual);
   if (offset < 0) return undefined;
-  const lengths =
-    expected.length === actual.length ? '' : ` (length ${actual.length}, expected ${expected.length})`;
+  const lengths = expected.length === actual.length ? '' : ` (length ${actual.length}, expected ${expected.length})`;
   return {
     ...where,
     offset,

@@ -23,7 +23,8 @@ const MANDATORY = /^crypto\/(algorithms|roundtrip|negative|implicit-rejection|in
 export function decide(results: readonly CheckResult[], profile: Profile): GateDecision {
   const reasons: string[] = [];
   const failed = results.filter((r) => r.status === 'fail');
-  if (failed.length) reasons.push(`${failed.length} check(s) failed: ${failed.slice(0, 5).map(label).join(', ')}${failed.length > 5 ? ', …' : ''}`);
+  if (failed.length)
+    reasons.push(`${failed.length} check(s) failed: ${failed.slice(0, 5).map(label).join(', ')}${failed.length > 5 ? ', …' : ''}`);
   const skippedMandatory = results.filter((r) => r.status === 'skip' && MANDATORY.test(r.id));
   if (skippedMandatory.length)
     reasons.push(`${skippedMandatory.length} mandatory check(s) skipped: ${skippedMandatory.slice(0, 5).map(label).join(', ')}`);
@@ -33,7 +34,8 @@ export function decide(results: readonly CheckResult[], profile: Profile): GateD
   }
   if (profile === 'release') {
     const gaps = results.filter((r) => r.status === 'skip' && !isUnsupportedSkip(r));
-    if (gaps.length) reasons.push(`release profile: ${gaps.length} check(s) skipped for missing input: ${gaps.slice(0, 5).map(label).join(', ')}`);
+    if (gaps.length)
+      reasons.push(`release profile: ${gaps.length} check(s) skipped for missing input: ${gaps.slice(0, 5).map(label).join(', ')}`);
   }
   if (results.length === 0) reasons.push('no checks ran');
   return { verdict: reasons.length ? 'fail' : 'pass', reasons };

@@ -109,7 +109,8 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
           });
           w.process.once('exit', (code, signal) => {
             // A check that takes its process down is a failing check, not a lost one.
-            if (current !== undefined) record(current, crashed(checks[current], `worker process exited (${signal ?? `code ${code}`}) while running this check`));
+            if (current !== undefined)
+              record(current, crashed(checks[current], `worker process exited (${signal ?? `code ${code}`}) while running this check`));
             resolve();
           });
           dispatch();

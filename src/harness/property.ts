@@ -15,9 +15,7 @@ export function deriveSeed(runSeed: number, id: string): number {
 }
 
 function describe(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)),
-  );
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
 }
 
 export interface PropertyOptions {

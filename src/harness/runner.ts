@@ -37,11 +37,7 @@ export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckRe
   };
 }
 
-export async function runChecks(
-  checks: readonly Check[],
-  ctx: CheckContext,
-  progress: ProgressListener = {},
-): Promise<CheckResult[]> {
+export async function runChecks(checks: readonly Check[], ctx: CheckContext, progress: ProgressListener = {}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [i, check] of checks.entries()) {
     progress.started?.(check, i, checks.length);

@@ -9,7 +9,7 @@ export async function serveAsWorker(): Promise<void> {
   const send = (m: WorkerMessage) => process.send?.(m);
   const raw = process.env[WORKER_PLAN_ENV];
   if (!raw || !process.send) throw new Error('pqc-harness worker is started by the harness itself, not by hand');
-  let run;
+  let run: Awaited<ReturnType<typeof buildRun>>;
   try {
     run = await buildRun(JSON.parse(raw) as RunPlan);
   } catch (e) {

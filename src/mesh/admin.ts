@@ -74,7 +74,9 @@ function reply(res: ServerResponse, status: number, body: unknown, type = 'appli
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new HttpError(504, what)), ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([p, new Promise<never>((_, reject) => (t = setTimeout(() => reject(new HttpError(504, what)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }
 
 async function route(node: MeshNode, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -115,9 +115,7 @@ export function alertsEndpoint(baseUrl: string, allowedHosts: readonly string[] 
   }
   const allowed = isLoopbackHostname(url.hostname) || allowedHosts.includes(url.host) || allowedHosts.includes(url.hostname);
   if (!allowed) {
-    throw new ConfigError(
-      `alert URL host ${url.host} is neither loopback nor listed in the allowed alert hosts`,
-    );
+    throw new ConfigError(`alert URL host ${url.host} is neither loopback nor listed in the allowed alert hosts`);
   }
   if (url.search !== '' || url.hash !== '') {
     throw new ConfigError('alert URL must not have a query or fragment');

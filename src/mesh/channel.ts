@@ -50,9 +50,7 @@ export class SlidingReplayWindow implements ReplayWindow {
 
 export const ContentType = { APPLICATION: 1, KEY_UPDATE: 2 } as const;
 
-export type Content =
-  | { type: 'application'; data: Uint8Array }
-  | { type: 'key_update'; requestUpdate: boolean };
+export type Content = { type: 'application'; data: Uint8Array } | { type: 'key_update'; requestUpdate: boolean };
 
 export interface ChannelKeys {
   role: 'initiator' | 'responder';
@@ -126,8 +124,15 @@ export class Channel {
     const plain =
       content.type === 'application'
         ? new Encoder().u8(ContentType.APPLICATION).bytes(content.data).finish()
-        : new Encoder().u8(ContentType.KEY_UPDATE).u8(content.requestUpdate ? 1 : 0).finish();
-    const record = { epoch: s.epoch, seq: s.seq, sealed: chacha20poly1305(s.key.key, this.nonce(s.key.iv, s.seq), this.aad(this.sendDir, s.epoch, s.seq)).encrypt(plain) };
+        : new Encoder()
+            .u8(ContentType.KEY_UPDATE)
+            .u8(content.requestUpdate ? 1 : 0)
+            .finish();
+    const record = {
+      epoch: s.epoch,
+      seq: s.seq,
+      sealed: chacha20poly1305(s.key.key, this.nonce(s.key.iv, s.seq), this.aad(this.sendDir, s.epoch, s.seq)).encrypt(plain),
+    };
     s.seq++;
     s.frames++;
     if (content.type === 'key_update') this.advance(this.send);
@@ -142,7 +147,9 @@ export class Channel {
     this.window.check(record.seq);
     let plain: Uint8Array;
     try {
-      plain = chacha20poly1305(r.key.key, this.nonce(r.key.iv, record.seq), this.aad(1 - this.sendDir, record.epoch, record.seq)).decrypt(record.sealed);
+      plain = chacha20poly1305(r.key.key, this.nonce(r.key.iv, record.seq), this.aad(1 - this.sendDir, record.epoch, record.seq)).decrypt(
+        record.sealed,
+      );
     } catch {
       throw new MeshError('bad_record', `record ${record.seq} of epoch ${record.epoch} failed authentication`);
     }

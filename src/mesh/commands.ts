@@ -55,7 +55,9 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
     process.stdin.on('error', () => void shutdown('parent gone'));
     process.stdin.resume();
   }
-  process.stdout.write(JSON.stringify({ event: 'ready', id: node.id, listen: node.listenAddress, admin: admin.url, pid: process.pid }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ event: 'ready', id: node.id, listen: node.listenAddress, admin: admin.url, pid: process.pid }) + '\n',
+  );
 }
 
 export function registerMeshCommands(program: Command): void {

@@ -21,9 +21,13 @@ const loopbackAddress = z.string().refine(
   { message: 'must be host:port with a loopback host (127.0.0.1, localhost or [::1])' },
 );
 
-const nodeId = z.string().regex(NODE_ID_PATTERN, 'must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
+const nodeId = z
+  .string()
+  .regex(NODE_ID_PATTERN, 'must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
 const suiteName = z.enum(SUITE_NAMES);
-const pqSuite = suiteName.refine((s) => s !== 'X25519-ED25519', { message: 'the classical suite is governed by the fallback policy, not listed here' });
+const pqSuite = suiteName.refine((s) => s !== 'X25519-ED25519', {
+  message: 'the classical suite is governed by the fallback policy, not listed here',
+});
 const positiveInt = z.number().int().positive();
 
 /** Node timers take at most 2^31-1 ms; a longer delay overflows and the timer fires after 1 ms. */
@@ -102,7 +106,8 @@ export const nodeConfigSchema = z
       if (p.id === c.id) ctx.addIssue({ code: 'custom', path: ['peers', i, 'id'], message: 'a node cannot be its own peer' });
       if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'id'], message: `duplicate peer ${p.id}` });
       seen.add(p.id);
-      if (p.address.endsWith(':0')) ctx.addIssue({ code: 'custom', path: ['peers', i, 'address'], message: 'a peer address needs a real port' });
+      if (p.address.endsWith(':0'))
+        ctx.addIssue({ code: 'custom', path: ['peers', i, 'address'], message: 'a peer address needs a real port' });
     });
   });
 

@@ -78,10 +78,7 @@ const PEER_FORBIDS_CLASSICAL = { allowClassicalFallback: false } as const;
  * classical suite, no new sessions, expiry listeners called once with exit code 3,
  * and an expiry alert.
  */
-export async function checkFallbackExpiresClosed(
-  factory: FallbackControllerFactory,
-  ttlSeconds = 3600,
-): Promise<Verdict> {
+export async function checkFallbackExpiresClosed(factory: FallbackControllerFactory, ttlSeconds = 3600): Promise<Verdict> {
   const evidence: Evidence = { ttlSeconds, cause: 'backend_load_failed' };
   let harness: Harness | undefined;
   try {
@@ -116,7 +113,11 @@ export async function checkFallbackExpiresClosed(
     e.expect('atTtl.acceptsNewSessions', controller.acceptsNewSessions(), false);
     e.expect('atTtl.expiryListenerCalls', expiries.length, 1);
     e.expect('atTtl.exitCode', expiries[0]?.exitCode, FALLBACK_EXPIRED_EXIT_CODE);
-    e.expect('atTtl.expiryAlertSent', sink.alerts.some((a) => a.labels.alertname === 'PqcFallbackExpired'), true);
+    e.expect(
+      'atTtl.expiryAlertSent',
+      sink.alerts.some((a) => a.labels.alertname === 'PqcFallbackExpired'),
+      true,
+    );
 
     // Time going on must not call the listeners again or revive anything.
     clock.advance(ttlSeconds * 1000);

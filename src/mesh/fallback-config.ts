@@ -19,9 +19,7 @@ export const ALERTMANAGER_URL_ENV = 'X0TTA6BL4_ALERTMANAGER_URL';
 
 export function validateTtlSeconds(ttlSeconds: number, source = 'fallback TTL'): number {
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0 || ttlSeconds > MAX_FALLBACK_TTL_SECONDS) {
-    throw new ConfigError(
-      `${source} must be a number of seconds in (0, ${MAX_FALLBACK_TTL_SECONDS}], got ${ttlSeconds}`,
-    );
+    throw new ConfigError(`${source} must be a number of seconds in (0, ${MAX_FALLBACK_TTL_SECONDS}], got ${ttlSeconds}`);
   }
   return ttlSeconds;
 }

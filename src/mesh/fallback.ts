@@ -319,10 +319,13 @@ export class FallbackController {
   private schedule(name: 'ttl' | 'repeat' | 'probe', delayMs: number, action: () => void): void {
     const previous = this.timers.get(name);
     if (previous !== undefined) this.clock.clearTimeout(previous);
-    this.timers.set(name, this.clock.setTimeout(() => {
-      this.timers.delete(name);
-      action();
-    }, delayMs));
+    this.timers.set(
+      name,
+      this.clock.setTimeout(() => {
+        this.timers.delete(name);
+        action();
+      }, delayMs),
+    );
   }
 
   private scheduleRepeat(): void {

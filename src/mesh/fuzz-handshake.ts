@@ -78,7 +78,21 @@ const MESSAGE_FIELDS: Partial<Record<FrameType, MessageCodec>> = {
   [FrameType.ACCEPT]: {
     decode: (b) => ({ ...decodeAccept(b) }),
     encode: (m) => encodeAccept(m as unknown as Accept),
-    targets: ['version', 'suite', 'offeredVersions', 'offeredSuites', 'certificate', 'certificate', 'ciphertext', 'ciphertext', 'nonce', 'signature', 'signature', 'signature', 'mac'],
+    targets: [
+      'version',
+      'suite',
+      'offeredVersions',
+      'offeredSuites',
+      'certificate',
+      'certificate',
+      'ciphertext',
+      'ciphertext',
+      'nonce',
+      'signature',
+      'signature',
+      'signature',
+      'mac',
+    ],
   },
   [FrameType.FINISH]: {
     decode: (b) => ({ ...decodeFinish(b) }),
@@ -182,7 +196,13 @@ const fieldEdit: fc.Arbitrary<FieldEdit> = fc.record({
 /** Field edits get most of the weight: they survive the decoder and reach the handshake logic. */
 const frameMutation: fc.Arbitrary<FrameMutation> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('field' as const), field: fc.nat(), edit: fieldEdit }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('flips' as const), flips: fc.array(fc.record({ at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 8 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('flips' as const),
+      flips: fc.array(fc.record({ at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 8 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tail' as const), tail: fc.uint8Array({ minLength: 1, maxLength: 16 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('random-body' as const), body: fc.uint8Array({ maxLength: 600, size: 'max' }) }) },
@@ -226,7 +246,8 @@ export function tamperedPair(rewrite: (f: Frame, index: number) => Frame): {
   const i = end();
   const r = end();
   let index = 0;
-  const hop = (to: ReturnType<typeof end>) => (type: FrameType, body: Uint8Array) => to.deliver(rewrite({ type, body: Uint8Array.from(body) }, index++));
+  const hop = (to: ReturnType<typeof end>) => (type: FrameType, body: Uint8Array) =>
+    to.deliver(rewrite({ type, body: Uint8Array.from(body) }, index++));
   return {
     initiator: { send: hop(r), receive: () => i.receive() },
     responder: { send: hop(i), receive: () => r.receive() },
@@ -244,7 +265,10 @@ export interface HandshakeFuzzOptions {
   /** Node ids each side must have authenticated when it completes. */
   ids: { initiator: string; responder: string };
   /** Starts both sides of one handshake over the given connections. */
-  start(offer: readonly SuiteName[], conns: { initiator: HandshakeConn; responder: HandshakeConn }): {
+  start(
+    offer: readonly SuiteName[],
+    conns: { initiator: HandshakeConn; responder: HandshakeConn },
+  ): {
     initiator: Promise<HandshakeResult>;
     responder: Promise<HandshakeResult>;
   };
@@ -256,8 +280,11 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.e
 
 function describePlan(p: HandshakePlan, offers: HandshakeFuzzOptions['offers']): string {
   const codec = MESSAGE_FIELDS[([FrameType.HELLO, FrameType.ACCEPT, FrameType.FINISH] as const)[p.step]];
-  const m = p.mutation.kind === 'field' && codec ? { ...p.mutation, field: codec.targets[p.mutation.field % codec.targets.length] } : p.mutation;
-  const json = JSON.stringify(m, (_, v: unknown) => (v instanceof Uint8Array ? `hex:${Buffer.from(v).toString('hex').slice(0, 64)}${v.length > 32 ? '…' : ''}` : v));
+  const m =
+    p.mutation.kind === 'field' && codec ? { ...p.mutation, field: codec.targets[p.mutation.field % codec.targets.length] } : p.mutation;
+  const json = JSON.stringify(m, (_, v: unknown) =>
+    v instanceof Uint8Array ? `hex:${Buffer.from(v).toString('hex').slice(0, 64)}${v.length > 32 ? '…' : ''}` : v,
+  );
   return `${['HELLO', 'ACCEPT', 'FINISH'][p.step]} rewritten (${json}), offer ${offers[p.offer].offer.join(',')}`;
 }
 
@@ -280,10 +307,14 @@ async function oneHandshake(o: HandshakeFuzzOptions, plan: HandshakePlan, tally:
       },
     );
   const [i, r] = await Promise.all([settle('initiator', sides.initiator), settle('responder', sides.responder)]);
-  for (const [side, s] of [['initiator', i], ['responder', r]] as const) {
+  for (const [side, s] of [
+    ['initiator', i],
+    ['responder', r],
+  ] as const) {
     if (s.ok) {
       const expected = side === 'initiator' ? o.ids.responder : o.ids.initiator;
-      if (s.value.peer.nodeId !== expected) throw new Error(`${side} completed with ${s.value.peer.nodeId}, not the honest peer ${expected}`);
+      if (s.value.peer.nodeId !== expected)
+        throw new Error(`${side} completed with ${s.value.peer.nodeId}, not the honest peer ${expected}`);
       tally.set(`${side}:completed`, (tally.get(`${side}:completed`) ?? 0) + 1);
       continue;
     }
@@ -297,7 +328,11 @@ async function oneHandshake(o: HandshakeFuzzOptions, plan: HandshakePlan, tally:
   }
   if (i.ok && r.ok) {
     if (changed) throw new Error('both sides completed a handshake whose frame was rewritten in flight');
-    if (!sameBytes(i.value.sessionId, r.value.sessionId) || !sameBytes(i.value.sendSecret, r.value.recvSecret) || !sameBytes(i.value.recvSecret, r.value.sendSecret)) {
+    if (
+      !sameBytes(i.value.sessionId, r.value.sessionId) ||
+      !sameBytes(i.value.sendSecret, r.value.recvSecret) ||
+      !sameBytes(i.value.recvSecret, r.value.sendSecret)
+    ) {
       throw new Error('both sides completed with different session keys');
     }
   } else if (!changed) {
@@ -331,6 +366,9 @@ export async function fuzzHandshakes(o: HandshakeFuzzOptions): Promise<Verdict> 
   return fail(`hostile handshake input: ${message}`, {
     ...evidence,
     counterexamplePath: r.counterexamplePath,
-    firstFailure: { case: `fast-check run ${r.numRuns} (seed ${o.seed}, path ${r.counterexamplePath})`, message: counterexample ? describePlan(counterexample, o.offers).slice(0, 600) : message },
+    firstFailure: {
+      case: `fast-check run ${r.numRuns} (seed ${o.seed}, path ${r.counterexamplePath})`,
+      message: counterexample ? describePlan(counterexample, o.offers).slice(0, 600) : message,
+    },
   });
 }

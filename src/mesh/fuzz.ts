@@ -91,15 +91,13 @@ const mutation = (corpus: Frame[]) =>
     });
 
 /** Random frames with plausible headers, so decoders see bodies, not just bad lengths. */
-const randomFrame = fc
-  .record({ type: fc.integer({ min: 0, max: 7 }), body: fc.uint8Array({ maxLength: 512 }) })
-  .map(({ type, body }) => {
-    const out = new Uint8Array(5 + body.length);
-    new DataView(out.buffer).setUint32(0, body.length + 1);
-    out[4] = type;
-    out.set(body, 5);
-    return out;
-  });
+const randomFrame = fc.record({ type: fc.integer({ min: 0, max: 7 }), body: fc.uint8Array({ maxLength: 512 }) }).map(({ type, body }) => {
+  const out = new Uint8Array(5 + body.length);
+  new DataView(out.buffer).setUint32(0, body.length + 1);
+  out[4] = type;
+  out.set(body, 5);
+  return out;
+});
 
 export function fuzzFrames(o: FuzzOptions): Verdict {
   const stream = fc.oneof(mutation(o.corpus), randomFrame, fc.uint8Array({ maxLength: 256 }));
@@ -115,11 +113,26 @@ export function fuzzFrames(o: FuzzOptions): Verdict {
     }),
     { numRuns: o.runs, seed: o.seed },
   );
-  const evidence = { seed: o.seed, cases: { total: r.numRuns, passed: r.failed ? r.numRuns - 1 : r.numRuns, failed: r.failed ? 1 : 0, skipped: 0 }, corpus: o.corpus.length };
+  const evidence = {
+    seed: o.seed,
+    cases: { total: r.numRuns, passed: r.failed ? r.numRuns - 1 : r.numRuns, failed: r.failed ? 1 : 0, skipped: 0 },
+    corpus: o.corpus.length,
+  };
   if (!r.failed) return pass(evidence);
-  return fail(`a frame crashed the decoder: ${String(r.errorInstance)}`, { ...evidence, firstFailure: { case: `fast-check run ${r.numRuns}`, message: JSON.stringify(r.counterexample?.[0]?.map((c: Uint8Array) => Buffer.from(c).toString('hex'))).slice(0, 400) } });
+  return fail(`a frame crashed the decoder: ${String(r.errorInstance)}`, {
+    ...evidence,
+    firstFailure: {
+      case: `fast-check run ${r.numRuns}`,
+      message: JSON.stringify(r.counterexample?.[0]?.map((c: Uint8Array) => Buffer.from(c).toString('hex'))).slice(0, 400),
+    },
+  });
 }
 
-export function channelForFuzzing(keys: { sessionId: Uint8Array; sendSecret: Uint8Array; recvSecret: Uint8Array; role: 'initiator' | 'responder' }): Channel {
+export function channelForFuzzing(keys: {
+  sessionId: Uint8Array;
+  sendSecret: Uint8Array;
+  recvSecret: Uint8Array;
+  role: 'initiator' | 'responder';
+}): Channel {
   return new Channel(keys, () => new SlidingReplayWindow());
 }

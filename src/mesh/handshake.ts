@@ -175,8 +175,10 @@ class InitiatorHandshake {
       throw new MeshError('downgrade', 'the offer the responder saw differs from the offer sent');
     }
     if (a.version !== PROTOCOL_VERSION) throw new MeshError('downgrade', `responder chose version ${a.version}`);
-    if (a.suite !== this.suite.id) throw new MeshError('downgrade', `responder chose suite ${suiteName(a.suite) ?? a.suite}, not ${this.suite.name}`);
-    if (a.ciphertext.length !== this.suite.kem.ciphertextBytes) throw new MeshError('bad_frame', 'ACCEPT.ciphertext has the wrong size for the suite');
+    if (a.suite !== this.suite.id)
+      throw new MeshError('downgrade', `responder chose suite ${suiteName(a.suite) ?? a.suite}, not ${this.suite.name}`);
+    if (a.ciphertext.length !== this.suite.kem.ciphertextBytes)
+      throw new MeshError('bad_frame', 'ACCEPT.ciphertext has the wrong size for the suite');
   }
 
   private verifyResponderCertificate(): void {
@@ -210,7 +212,10 @@ class InitiatorHandshake {
   }
 
   private sendFinish(): HandshakeResult {
-    const signature = this.suite.signer.sign(secretKey(this.c.identity, this.suite), signed(INITIATOR_SIGNATURE_LABEL, this.transcript.current()));
+    const signature = this.suite.signer.sign(
+      secretKey(this.c.identity, this.suite),
+      signed(INITIATOR_SIGNATURE_LABEL, this.transcript.current()),
+    );
     this.transcript.add(encodeField(signature));
     const mac = confirmationMac(this.secrets.initiatorConfirm, this.transcript.current());
     this.transcript.add(encodeField(mac));
@@ -272,7 +277,8 @@ class ResponderHandshake {
    * a reordered offer: refuse it as a downgrade rather than as policy.
    */
   private chooseSuite(): void {
-    if (!this.hello.versions.includes(PROTOCOL_VERSION)) throw new MeshError('policy', `no common protocol version in ${this.hello.versions.join(',')}`);
+    if (!this.hello.versions.includes(PROTOCOL_VERSION))
+      throw new MeshError('policy', `no common protocol version in ${this.hello.versions.join(',')}`);
     const offered = this.hello.suites.map((id) => suiteName(id)).map((n) => (n ? this.c.suites.get(n) : undefined));
     const first = offered[0];
     if (first?.classical && offered.some((s) => s && !s.classical && this.c.accepts(s, this.peer.nodeId))) {
@@ -281,7 +287,8 @@ class ResponderHandshake {
     if (!first || !this.c.accepts(first, this.peer.nodeId)) {
       throw new MeshError('policy', `first offered suite ${first?.name ?? this.hello.suites[0]} is not acceptable`);
     }
-    if (this.hello.keyShare.length !== first.kem.shareBytes) throw new MeshError('bad_frame', 'HELLO.keyShare has the wrong size for the suite');
+    if (this.hello.keyShare.length !== first.kem.shareBytes)
+      throw new MeshError('bad_frame', 'HELLO.keyShare has the wrong size for the suite');
     this.suite = first;
   }
 
@@ -303,7 +310,10 @@ class ResponderHandshake {
       nonce: randomBytes(32),
     };
     this.transcript.add(encodeAcceptCore(core));
-    const signature = this.suite.signer.sign(secretKey(this.c.identity, this.suite), signed(RESPONDER_SIGNATURE_LABEL, this.transcript.current()));
+    const signature = this.suite.signer.sign(
+      secretKey(this.c.identity, this.suite),
+      signed(RESPONDER_SIGNATURE_LABEL, this.transcript.current()),
+    );
     this.transcript.add(encodeField(signature));
     this.secrets = deriveHandshakeSecrets(this.shared, this.transcript.current(), this.c.protocol.directionSecrets);
     const mac = confirmationMac(this.secrets.responderConfirm, this.transcript.current());

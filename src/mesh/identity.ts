@@ -128,7 +128,8 @@ export function verifyCertificate(encoded: Uint8Array, trust: TrustAnchor, now =
   if (!identitySigner(trust.backend, 'ML-DSA-65').verify(caPk, concatBytes(CERT_SIGNING_LABEL, tbs), cert.signature)) {
     throw new MeshError('bad_certificate', `CA signature on the certificate of ${cert.nodeId} does not verify`);
   }
-  if (now < cert.notBefore || now > cert.notAfter) throw new MeshError('bad_certificate', `certificate of ${cert.nodeId} is outside its validity period`);
+  if (now < cert.notBefore || now > cert.notAfter)
+    throw new MeshError('bad_certificate', `certificate of ${cert.nodeId} is outside its validity period`);
   if (!NODE_ID_PATTERN.test(cert.nodeId)) throw new MeshError('bad_certificate', 'certificate node id is not a valid id');
   return cert;
 }
@@ -169,7 +170,9 @@ export function issueNode(ca: Identity, nodeId: string, backend: CryptoBackend, 
 // ---- Files ----------------------------------------------------------------
 
 function armor(label: string, bytes: Uint8Array): string {
-  const b64 = Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, '$&\n');
+  const b64 = Buffer.from(bytes)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`;
 }
 
@@ -231,13 +234,17 @@ export function readIdentity(certFile: string, keyFile: string): Identity {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${keyFile}: malformed or unreadable key file: ${(e as Error).message}`);
   }
-  if (keys.nodeId !== certificate.nodeId) throw new ConfigError(`${keyFile}: key is for ${keys.nodeId}, certificate ${certFile} is for ${certificate.nodeId}`);
+  if (keys.nodeId !== certificate.nodeId)
+    throw new ConfigError(`${keyFile}: key is for ${keys.nodeId}, certificate ${certFile} is for ${certificate.nodeId}`);
   return { certificate, keys };
 }
 
 /** Layout of a CA directory: `ca.cert`, `ca.key`, `nodes/<id>/node.{cert,key}`. */
 export const caPaths = (dir: string) => ({ cert: join(dir, 'ca.cert'), key: join(dir, 'ca.key') });
-export const nodePaths = (dir: string, id: string) => ({ cert: join(dir, 'nodes', id, 'node.cert'), key: join(dir, 'nodes', id, 'node.key') });
+export const nodePaths = (dir: string, id: string) => ({
+  cert: join(dir, 'nodes', id, 'node.cert'),
+  key: join(dir, 'nodes', id, 'node.key'),
+});
 
 export function trustAnchor(ca: Certificate, backend: CryptoBackend): TrustAnchor {
   return { ca, keyId: caKeyId(ca), backend };

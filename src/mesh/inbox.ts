@@ -3,7 +3,18 @@
 // before it is acknowledged, and duplicates are recognised from the same log,
 // so an acknowledged message is delivered exactly once even if either node
 // dies and restarts at any point.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync, writeFileSync, renameSync, truncateSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+  existsSync,
+  writeFileSync,
+  renameSync,
+  truncateSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
@@ -23,7 +34,12 @@ interface LogLine extends Delivered {
 
 const decimal = z.string().regex(/^\d{1,20}$/, 'must be a decimal string');
 /** The shape every `delivered.jsonl` line must have; extra keys are refused too (nothing else writes this file). */
-const logLine = z.strictObject({ from: z.string().regex(NODE_ID_PATTERN, 'must be a node id'), payload: z.string(), inc: decimal, seq: decimal });
+const logLine = z.strictObject({
+  from: z.string().regex(NODE_ID_PATTERN, 'must be a node id'),
+  payload: z.string(),
+  inc: decimal,
+  seq: decimal,
+});
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -72,7 +88,9 @@ export class Inbox {
       if (!r.success) {
         const issue = r.error.issues[0];
         const field = issue.path.length ? `field "${issue.path.join('.')}"` : 'line';
-        throw new ConfigError(`${where}: corrupt delivery log line: ${field} ${issue.message}; the node will not start with a partial exactly-once record`);
+        throw new ConfigError(
+          `${where}: corrupt delivery log line: ${field} ${issue.message}; the node will not start with a partial exactly-once record`,
+        );
       }
       const l: LogLine = r.data;
       this.remember(l.from, { incarnation: BigInt(l.inc), seq: BigInt(l.seq) }, l.payload);
@@ -125,10 +143,12 @@ function bumpIncarnation(file: string): bigint {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`${file}: cannot read the incarnation counter (${(e as NodeJS.ErrnoException).code})`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`${file}: cannot read the incarnation counter (${(e as NodeJS.ErrnoException).code})`);
   }
   if (text !== undefined) {
-    if (!/^\d{1,20}$/.test(text.trim())) throw new ConfigError(`${file}: corrupt incarnation counter ${JSON.stringify(text.slice(0, 40))}; expected a decimal number`);
+    if (!/^\d{1,20}$/.test(text.trim()))
+      throw new ConfigError(`${file}: corrupt incarnation counter ${JSON.stringify(text.slice(0, 40))}; expected a decimal number`);
     n = BigInt(text.trim());
   }
   n += 1n;

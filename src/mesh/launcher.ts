@@ -110,7 +110,10 @@ export class NodeProcess {
     readonly ready: ReadyLine,
     readonly config: string,
   ) {
-    this.exited = child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code, signal) => r(code ?? (signal ? null : 0))));
+    this.exited =
+      child.exitCode !== null
+        ? Promise.resolve(child.exitCode)
+        : new Promise((r) => child.once('exit', (code, signal) => r(code ?? (signal ? null : 0))));
   }
 
   /**
@@ -118,7 +121,11 @@ export class NodeProcess {
    * stdin, a pipe from us: if we die, the pipe closes and the child exits,
    * so even a SIGKILLed launcher leaves no orphans.
    */
-  static async spawn(cmd: NodeCommand, config: string, o: { logFile?: string; env?: NodeJS.ProcessEnv; extraArgs?: string[]; timeoutMs?: number } = {}): Promise<NodeProcess> {
+  static async spawn(
+    cmd: NodeCommand,
+    config: string,
+    o: { logFile?: string; env?: NodeJS.ProcessEnv; extraArgs?: string[]; timeoutMs?: number } = {},
+  ): Promise<NodeProcess> {
     const logFd = o.logFile ? openSync(o.logFile, 'a') : 'ignore';
     const child = spawn(cmd.command, [...cmd.args, '--config', config, '--exit-with-parent', ...(o.extraArgs ?? [])], {
       stdio: ['pipe', 'pipe', logFd],
@@ -179,7 +186,9 @@ export interface RunningMesh {
 
 export async function startMesh(dir: string, specs: MeshNodeSpec[], cmd: NodeCommand, env?: NodeJS.ProcessEnv): Promise<RunningMesh> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const started = await Promise.allSettled(specs.map((s) => NodeProcess.spawn(cmd, s.config, { logFile: join(dir, 'logs', `${s.id}.log`), env })));
+  const started = await Promise.allSettled(
+    specs.map((s) => NodeProcess.spawn(cmd, s.config, { logFile: join(dir, 'logs', `${s.id}.log`), env })),
+  );
   const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
@@ -189,6 +198,9 @@ export async function startMesh(dir: string, specs: MeshNodeSpec[], cmd: NodeCom
     await stop();
     throw new ConfigError(`mesh did not start: ${(failed.reason as Error).message}`);
   }
-  writeFileSync(join(dir, 'mesh.json'), JSON.stringify({ nodes: nodes.map((n) => ({ id: n.ready.id, listen: n.ready.listen, admin: n.ready.admin })) }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'mesh.json'),
+    JSON.stringify({ nodes: nodes.map((n) => ({ id: n.ready.id, listen: n.ready.listen, admin: n.ready.admin })) }, null, 2) + '\n',
+  );
   return { dir, nodes, stop };
 }

@@ -17,7 +17,10 @@ const DATA = 1;
 const ACK = 2;
 
 export function encodeAppMessage(m: AppMessage): Uint8Array {
-  const e = new Encoder().u8(m.kind === 'data' ? DATA : ACK).u64(m.id.incarnation).u64(m.id.seq);
+  const e = new Encoder()
+    .u8(m.kind === 'data' ? DATA : ACK)
+    .u64(m.id.incarnation)
+    .u64(m.id.seq);
   if (m.kind === 'data') e.bytes(m.payload);
   return e.finish();
 }

@@ -31,14 +31,7 @@ export const HANDSHAKE_FAILURE_REASONS: readonly HandshakeFailureReason[] = [
 ];
 
 /** Why a key rotation (epoch update or periodic re-handshake) failed. */
-export const KEY_ROTATION_FAILURE_REASONS = [
-  'timeout',
-  'key_desync',
-  'bad_signature',
-  'backend_error',
-  'policy',
-  'internal',
-] as const;
+export const KEY_ROTATION_FAILURE_REASONS = ['timeout', 'key_desync', 'bad_signature', 'backend_error', 'policy', 'internal'] as const;
 export type KeyRotationFailureReason = (typeof KEY_ROTATION_FAILURE_REASONS)[number];
 
 /** Why the node entered (or stayed in) classical fallback; label values of pqc_fallback_failures_total. */

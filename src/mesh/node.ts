@@ -113,11 +113,18 @@ export class MeshNode {
     } catch (e) {
       throw new ConfigError(`${c.certificate}: not a valid certificate of CA ${c.ca}: ${(e as Error).message}`);
     }
-    if (identity.certificate.nodeId !== c.id) throw new ConfigError(`${c.certificate} is for ${identity.certificate.nodeId}, config id is ${c.id}`);
+    if (identity.certificate.nodeId !== c.id)
+      throw new ConfigError(`${c.certificate} is for ${identity.certificate.nodeId}, config id is ${c.id}`);
     const all = bindSuites(backend);
     const suites = loadFailure ? new Map([...all].filter(([n]) => n === CLASSICAL)) : all;
     const node = new MeshNode(c, backend, identity, trust, suites, o.protocol ?? referenceProtocol, log, o, (metrics) =>
-      createFallbackController({ nodeId: c.id, metrics, logger: log, ttlSeconds: fb.ttlSeconds ?? c.fallback.ttlSeconds, alertUrl: fb.alertUrl ?? c.fallback.alertUrl }),
+      createFallbackController({
+        nodeId: c.id,
+        metrics,
+        logger: log,
+        ttlSeconds: fb.ttlSeconds ?? c.fallback.ttlSeconds,
+        alertUrl: fb.alertUrl ?? c.fallback.alertUrl,
+      }),
     );
     if (fb.pqcDisabled) node.fallback.activate('disabled_by_env', 'X0TTA6BL4_DISABLE_PQC is set');
     if (loadFailure) node.fallback.activate('backend_load_failed', loadFailure);
@@ -224,7 +231,8 @@ export class MeshNode {
     let result: HandshakeResult;
     try {
       const c = this.handshakeConfig(peerId);
-      if (peerId && c.offer.length === 0) throw new MeshError('policy', `no suite may be offered to ${peerId} (fallback state ${this.fallback.state})`);
+      if (peerId && c.offer.length === 0)
+        throw new MeshError('policy', `no suite may be offered to ${peerId} (fallback state ${this.fallback.state})`);
       result = peerId ? await initiate(c, conn, peerId) : await respond(c, conn);
     } catch (e) {
       conn.fail(e);
@@ -232,14 +240,31 @@ export class MeshNode {
       const expired = !this.fallback.acceptsNewSessions();
       this.metrics.handshakeFailed(expired ? 'fallback_expired' : reason, seconds());
       this.log.warn(
-        { event: 'handshake', outcome: 'failure', role, peer: peerId ?? null, reason, backend: this.backend.name, latencyMs: seconds() * 1000, detail: (e as Error).message },
+        {
+          event: 'handshake',
+          outcome: 'failure',
+          role,
+          peer: peerId ?? null,
+          reason,
+          backend: this.backend.name,
+          latencyMs: seconds() * 1000,
+          detail: (e as Error).message,
+        },
         `handshake ${role === 'initiator' ? 'to' : 'from'} ${peerId ?? conn.socket.remoteAddress} failed: ${reason}`,
       );
       throw e;
     }
     this.metrics.handshakeSucceeded(seconds());
     this.log.info(
-      { event: 'handshake', outcome: 'success', role, peer: result.peer.nodeId, suite: result.suite.name, backend: this.backend.name, latencyMs: seconds() * 1000 },
+      {
+        event: 'handshake',
+        outcome: 'success',
+        role,
+        peer: result.peer.nodeId,
+        suite: result.suite.name,
+        backend: this.backend.name,
+        latencyMs: seconds() * 1000,
+      },
       `handshake with ${result.peer.nodeId} established (${result.suite.name})`,
     );
     return this.establish(conn, result);
@@ -248,20 +273,29 @@ export class MeshNode {
   private establish(conn: FramedConnection, result: HandshakeResult): Session {
     const peer = this.peers.get(result.peer.nodeId)!;
     let rehandshake: NodeJS.Timeout | undefined;
-    const session = new Session(conn, result, this.protocol, { afterFrames: this.config.timers.keyUpdateAfterFrames, afterMs: this.config.timers.keyUpdateAfterMs }, {
-      application: (s, data) => peer.onApplication(s, data),
-      keyUpdated: () => undefined,
-      closed: (s, info) => {
-        clearTimeout(rehandshake);
-        if (info.reason !== 'closed' && info.reason !== 'peer_closed') {
-          this.metrics.handshakeFailed(info.reason);
-          if (info.reason === 'key_desync') this.metrics.rotationFailed('key_desync');
-          this.log.warn({ event: 'session_closed', peer: s.peerId, reason: info.reason, remote: info.remote, detail: info.message }, `session with ${s.peerId} failed: ${info.reason}`);
-        }
-        peer.detach(s);
-        this.updateSessionGauge();
+    const session = new Session(
+      conn,
+      result,
+      this.protocol,
+      { afterFrames: this.config.timers.keyUpdateAfterFrames, afterMs: this.config.timers.keyUpdateAfterMs },
+      {
+        application: (s, data) => peer.onApplication(s, data),
+        keyUpdated: () => undefined,
+        closed: (s, info) => {
+          clearTimeout(rehandshake);
+          if (info.reason !== 'closed' && info.reason !== 'peer_closed') {
+            this.metrics.handshakeFailed(info.reason);
+            if (info.reason === 'key_desync') this.metrics.rotationFailed('key_desync');
+            this.log.warn(
+              { event: 'session_closed', peer: s.peerId, reason: info.reason, remote: info.remote, detail: info.message },
+              `session with ${s.peerId} failed: ${info.reason}`,
+            );
+          }
+          peer.detach(s);
+          this.updateSessionGauge();
+        },
       },
-    });
+    );
     if (result.role === 'initiator') {
       // Periodic re-handshake: fresh ephemeral keys, fresh signatures.
       rehandshake = setTimeout(() => session.close('periodic re-handshake'), this.config.timers.rehandshakeAfterMs);

@@ -7,7 +7,7 @@ import type { CryptoBackend } from '../crypto/backend.ts';
 import { createNobleBackend } from '../crypto/noble.ts';
 import { fail, pass, type Verdict } from '../harness/evidence.ts';
 import { Channel } from './channel.ts';
-import { MeshError, reasonOf } from './errors.ts';
+import { reasonOf } from './errors.ts';
 import { initiate, respond, type HandshakeConfig, type HandshakeConn, type HandshakeResult } from './handshake.ts';
 import { createCa, issueNode, trustAnchor, type Identity } from './identity.ts';
 import type { MeshProtocol } from './protocol.ts';
@@ -57,7 +57,13 @@ function pki(): Pki {
   if (!cached) {
     const backend = createNobleBackend();
     const ca = createCa('probe-mesh', backend);
-    cached = { backend, ca, alice: issueNode(ca, 'alice', backend), bob: issueNode(ca, 'bob', backend), mallory: issueNode(ca, 'mallory', backend) };
+    cached = {
+      backend,
+      ca,
+      alice: issueNode(ca, 'alice', backend),
+      bob: issueNode(ca, 'bob', backend),
+      mallory: issueNode(ca, 'mallory', backend),
+    };
   }
   return cached;
 }
@@ -115,7 +121,9 @@ export async function probeForgedAccept(protocol: MeshProtocol): Promise<Verdict
       ? pass({ attack: 'forged ACCEPT (victim certificate, impostor key)', refusedWith: reason })
       : fail(`forged ACCEPT refused with ${reason}, expected bad_signature`, { refusedWith: reason });
   }
-  return fail('a forged ACCEPT was accepted: session established with an impostor holding only the victim certificate', { attack: 'forged ACCEPT' });
+  return fail('a forged ACCEPT was accepted: session established with an impostor holding only the victim certificate', {
+    attack: 'forged ACCEPT',
+  });
 }
 
 /**
@@ -132,7 +140,10 @@ export async function probeForgedFinish(protocol: MeshProtocol): Promise<Verdict
   const attack = 'forged FINISH (victim certificate, impostor key)';
   try {
     const session = await respond(config(p, p.bob, protocol), b);
-    return fail(`a forged FINISH was accepted: the responder holds a session with "${session.peer.nodeId}", really an impostor holding only the victim certificate`, { attack });
+    return fail(
+      `a forged FINISH was accepted: the responder holds a session with "${session.peer.nodeId}", really an impostor holding only the victim certificate`,
+      { attack },
+    );
   } catch (e) {
     const reason = reasonOf(e);
     const impostorSide = await initiator;
@@ -155,7 +166,12 @@ export async function probeDirectionKeystreams(protocol: MeshProtocol): Promise<
   const fromI = ci.seal({ type: 'application', data });
   const fromR = cr.seal({ type: 'application', data });
   const body = (s: Uint8Array) => Buffer.from(s.subarray(0, s.length - 16)).toString('hex');
-  const evidence = { epoch: fromI.epoch, seq: fromI.seq.toString(), i2r: body(fromI.sealed).slice(0, 32), r2i: body(fromR.sealed).slice(0, 32) };
+  const evidence = {
+    epoch: fromI.epoch,
+    seq: fromI.seq.toString(),
+    i2r: body(fromI.sealed).slice(0, 32),
+    r2i: body(fromR.sealed).slice(0, 32),
+  };
   return body(fromI.sealed) === body(fromR.sealed)
     ? fail('both directions produced the same keystream for (epoch 0, seq 0): nonce reuse across directions', evidence)
     : pass(evidence);
@@ -192,9 +208,12 @@ export async function probeReplay(protocol: MeshProtocol): Promise<Verdict> {
     try {
       receiver.open(records[n]);
     } catch (e) {
-      return fail(`a fresh record (seq ${n}) delivered out of order within the ${REPLAY_WINDOW}-record window was refused with ${reasonOf(e)}`, {
-        order: REPLAY_ORDER.slice(0, REPLAY_ORDER.indexOf(n) + 1),
-      });
+      return fail(
+        `a fresh record (seq ${n}) delivered out of order within the ${REPLAY_WINDOW}-record window was refused with ${reasonOf(e)}`,
+        {
+          order: REPLAY_ORDER.slice(0, REPLAY_ORDER.indexOf(n) + 1),
+        },
+      );
     }
   }
   const lastSeen = REPLAY_ORDER[REPLAY_ORDER.length - 1];
@@ -208,7 +227,7 @@ export async function probeReplay(protocol: MeshProtocol): Promise<Verdict> {
   ];
   const refused: Record<string, unknown>[] = [];
   const attempt = (c: (typeof checks)[number]): Verdict | undefined => {
-    let content;
+    let content: ReturnType<typeof receiver.open>;
     try {
       content = receiver.open(c.record);
     } catch (e) {
@@ -261,7 +280,8 @@ export async function probeGarbageFrames(protocol: MeshProtocol, runs: number, s
   const sender = new Channel(i, () => protocol.newReplayWindow());
   const receiver = new Channel(r, () => protocol.newReplayWindow());
   const records = ['hello', ''].map(
-    (text) => ({ type: FrameType.RECORD, body: encodeRecord(sender.seal({ type: 'application', data: new TextEncoder().encode(text) })) }) as Frame,
+    (text) =>
+      ({ type: FrameType.RECORD, body: encodeRecord(sender.seal({ type: 'application', data: new TextEncoder().encode(text) })) }) as Frame,
   );
   return fuzzFrames({ runs, seed, corpus: [...frames, ...records], channel: receiver });
 }

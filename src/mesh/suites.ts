@@ -115,10 +115,11 @@ function mlkem1024Kem(backend: CryptoBackend): EphemeralKem {
       const { ek, dk } = k.keygen();
       return { publicKey: ek, secretKey: { kem: 'ML-KEM-1024', key: dk } };
     },
-    encaps: (pk) => guarded('ML-KEM-1024 encapsulation', () => {
-      const { ct, ss } = k.encaps(pk);
-      return { ciphertext: ct, secret: ss };
-    }),
+    encaps: (pk) =>
+      guarded('ML-KEM-1024 encapsulation', () => {
+        const { ct, ss } = k.encaps(pk);
+        return { ciphertext: ct, secret: ss };
+      }),
     decaps: (sk, ct) => guarded('ML-KEM-1024 decapsulation', () => k.decaps(sk.key as Uint8Array, ct)),
   };
 }
@@ -132,10 +133,11 @@ function x25519Kem(): EphemeralKem {
       const { publicKey, secretKey } = x25519Keygen();
       return { publicKey, secretKey: { kem: 'X25519', key: secretKey } };
     },
-    encaps: (pk) => guarded('X25519', () => {
-      const eph = x25519Keygen();
-      return { ciphertext: eph.publicKey, secret: x25519SharedSecret(eph.secretKey, pk) };
-    }),
+    encaps: (pk) =>
+      guarded('X25519', () => {
+        const eph = x25519Keygen();
+        return { ciphertext: eph.publicKey, secret: x25519SharedSecret(eph.secretKey, pk) };
+      }),
     decaps: (sk, ct) => guarded('X25519', () => x25519SharedSecret(sk.key as Uint8Array, ct)),
   };
 }

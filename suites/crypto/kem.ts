@@ -19,8 +19,7 @@ function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Arra
 }
 
 const keygen = (kem: Kem, deterministic: boolean, seed: Uint8Array) => (deterministic ? kem.keygen(seed) : kem.keygen());
-const encaps = (kem: Kem, deterministic: boolean, ek: Uint8Array, m: Uint8Array) =>
-  deterministic ? kem.encaps(ek, m) : kem.encaps(ek);
+const encaps = (kem: Kem, deterministic: boolean, ek: Uint8Array, m: Uint8Array) => (deterministic ? kem.encaps(ek, m) : kem.encaps(ek));
 
 export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
   const { backend: b, reference: ref, peers } = spec;
@@ -66,42 +65,53 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
     check('determinism', `${alg} same seed and m give the same bytes as the reference`, (seed, runs) => {
       if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or m)`);
       const r = ref.kem(alg);
-      return checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
-        const k1 = kem.keygen(s);
-        const k2 = kem.keygen(s);
-        const kr = r.keygen(s);
-        const ek = mismatch('ek from the same seed twice', k1.ek, k2.ek);
-        if (ek !== true) return ek;
-        for (const [field, want, got] of [
-          [`ek vs reference ${ref.name}`, kr.ek, k1.ek],
-          [`dk vs reference ${ref.name}`, kr.dk, k1.dk],
-        ] as const) {
-          const d = mismatch(field, want, got);
-          if (d !== true) return d;
-        }
-        const e1 = kem.encaps(k1.ek, m);
-        const er = r.encaps(kr.ek, m);
-        const ct = mismatch(`ct vs reference ${ref.name}`, er.ct, e1.ct);
-        return ct !== true ? ct : mismatch(`shared secret vs reference ${ref.name}`, er.ss, e1.ss);
-      }, { evidence: { comparedWith: ref.name } });
+      return checkProperty(
+        seed,
+        runs,
+        [kemSeed(), kemMessage()],
+        (s, m) => {
+          const k1 = kem.keygen(s);
+          const k2 = kem.keygen(s);
+          const kr = r.keygen(s);
+          const ek = mismatch('ek from the same seed twice', k1.ek, k2.ek);
+          if (ek !== true) return ek;
+          for (const [field, want, got] of [
+            [`ek vs reference ${ref.name}`, kr.ek, k1.ek],
+            [`dk vs reference ${ref.name}`, kr.dk, k1.dk],
+          ] as const) {
+            const d = mismatch(field, want, got);
+            if (d !== true) return d;
+          }
+          const e1 = kem.encaps(k1.ek, m);
+          const er = r.encaps(kr.ek, m);
+          const ct = mismatch(`ct vs reference ${ref.name}`, er.ct, e1.ct);
+          return ct !== true ? ct : mismatch(`shared secret vs reference ${ref.name}`, er.ss, e1.ss);
+        },
+        { evidence: { comparedWith: ref.name } },
+      );
     }),
 
     check('interop', `${alg} keys from one backend, encapsulation by another`, (seed, runs) =>
-      checkProperty(seed, runs, [kemSeed(), kemMessage()], (s, m) => {
-        for (const p of peers) {
-          const other = p.kem(alg);
-          const mine = keygen(kem, det, s);
-          const theirEnc = encaps(other, p.deterministic, mine.ek, m);
-          const a = mismatch(`decaps by ${b.name} of ${p.name}'s encapsulation`, theirEnc.ss, kem.decaps(mine.dk, theirEnc.ct));
-          if (a !== true) return a;
-          const theirs = keygen(other, p.deterministic, s);
-          const myEnc = encaps(kem, det, theirs.ek, m);
-          const c = mismatch(`decaps by ${p.name} of ${b.name}'s encapsulation`, myEnc.ss, other.decaps(theirs.dk, myEnc.ct));
-          if (c !== true) return c;
-        }
-        return true;
-      }, { evidence: { peers: peers.map((p) => p.name) } }),
+      checkProperty(
+        seed,
+        runs,
+        [kemSeed(), kemMessage()],
+        (s, m) => {
+          for (const p of peers) {
+            const other = p.kem(alg);
+            const mine = keygen(kem, det, s);
+            const theirEnc = encaps(other, p.deterministic, mine.ek, m);
+            const a = mismatch(`decaps by ${b.name} of ${p.name}'s encapsulation`, theirEnc.ss, kem.decaps(mine.dk, theirEnc.ct));
+            if (a !== true) return a;
+            const theirs = keygen(other, p.deterministic, s);
+            const myEnc = encaps(kem, det, theirs.ek, m);
+            const c = mismatch(`decaps by ${p.name} of ${b.name}'s encapsulation`, myEnc.ss, other.decaps(theirs.dk, myEnc.ct));
+            if (c !== true) return c;
+          }
+          return true;
+        },
+        { evidence: { peers: peers.map((p) => p.name) } },
+      ),
     ),
   ];
 }
-

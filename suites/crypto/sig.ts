@@ -49,55 +49,75 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
 
     // FIPS 204 §5.2: the context string is bound into M', so it must match exactly.
     check('context', `${alg} the context string is bound into the signature`, (seed, runs) =>
-      checkProperty(seed, runs, [sigSeed(), message(), context(), bitIn(1)], (s, msg, ctx, bit) => {
-        const { pk, sk } = keygen(sig, det, s);
-        const signature = sig.sign(sk, msg, { context: ctx });
-        if (!sig.verify(pk, msg, signature, { context: ctx })) return 'a signature does not verify with its own context';
-        if (sig.verify(pk, msg, signature)) return 'a signature made with a context verifies with the empty context';
-        if (sig.verify(pk, msg, signature, { context: flipBit(ctx, bit) }))
-          return 'a signature verifies with a different context';
-        const plain = sig.sign(sk, msg);
-        if (sig.verify(pk, msg, plain, { context: ctx })) return 'a signature made without a context verifies with one';
-        return true;
-      }, { optional: 'ML-DSA context strings' }),
+      checkProperty(
+        seed,
+        runs,
+        [sigSeed(), message(), context(), bitIn(1)],
+        (s, msg, ctx, bit) => {
+          const { pk, sk } = keygen(sig, det, s);
+          const signature = sig.sign(sk, msg, { context: ctx });
+          if (!sig.verify(pk, msg, signature, { context: ctx })) return 'a signature does not verify with its own context';
+          if (sig.verify(pk, msg, signature)) return 'a signature made with a context verifies with the empty context';
+          if (sig.verify(pk, msg, signature, { context: flipBit(ctx, bit) })) return 'a signature verifies with a different context';
+          const plain = sig.sign(sk, msg);
+          if (sig.verify(pk, msg, plain, { context: ctx })) return 'a signature made without a context verifies with one';
+          return true;
+        },
+        { optional: 'ML-DSA context strings' },
+      ),
     ),
 
     check('determinism', `${alg} same seed and rnd give the reference's bytes; hedged signing varies`, (seed, runs) => {
       if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or rnd)`);
       const r = ref.sig(alg);
-      return checkProperty(seed, runs, [sigSeed(), message(), signingRnd()], (s, msg, rnd) => {
-        const k1 = sig.keygen(s);
-        const kr = r.keygen(s);
-        const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
-        if (same !== true) return same;
-        for (const [field, want, got] of [
-          [`pk vs reference ${ref.name}`, kr.pk, k1.pk],
-          [`sk vs reference ${ref.name}`, kr.sk, k1.sk],
-          [`signature with rnd vs reference ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
-          [`deterministic signature (rnd = 0) vs reference ${ref.name}`, r.sign(kr.sk, msg, { rnd: ZERO_RND }), sig.sign(k1.sk, msg, { rnd: ZERO_RND })],
-        ] as const) {
-          const d = mismatch(field, want, got);
-          if (d !== true) return d;
-        }
-        // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
-        if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
-        return true;
-      }, { evidence: { comparedWith: ref.name } });
+      return checkProperty(
+        seed,
+        runs,
+        [sigSeed(), message(), signingRnd()],
+        (s, msg, rnd) => {
+          const k1 = sig.keygen(s);
+          const kr = r.keygen(s);
+          const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
+          if (same !== true) return same;
+          for (const [field, want, got] of [
+            [`pk vs reference ${ref.name}`, kr.pk, k1.pk],
+            [`sk vs reference ${ref.name}`, kr.sk, k1.sk],
+            [`signature with rnd vs reference ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
+            [
+              `deterministic signature (rnd = 0) vs reference ${ref.name}`,
+              r.sign(kr.sk, msg, { rnd: ZERO_RND }),
+              sig.sign(k1.sk, msg, { rnd: ZERO_RND }),
+            ],
+          ] as const) {
+            const d = mismatch(field, want, got);
+            if (d !== true) return d;
+          }
+          // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
+          if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
+          return true;
+        },
+        { evidence: { comparedWith: ref.name } },
+      );
     }),
 
     check('interop', `${alg} signatures verify across backends`, (seed, runs) =>
-      checkProperty(seed, runs, [sigSeed(), message()], (s, msg) => {
-        for (const p of peers) {
-          const other = p.sig(alg);
-          const mine = keygen(sig, det, s);
-          if (!other.verify(mine.pk, msg, sig.sign(mine.sk, msg))) return `${p.name} rejects a signature by ${b.name}`;
-          const theirs = keygen(other, p.deterministic, s);
-          if (!sig.verify(theirs.pk, msg, other.sign(theirs.sk, msg))) return `${b.name} rejects a signature by ${p.name}`;
-          if (!sig.verify(theirs.pk, msg, sig.sign(theirs.sk, msg))) return `${b.name} cannot sign with a key from ${p.name}`;
-        }
-        return true;
-      }, { evidence: { peers: peers.map((p) => p.name) } }),
+      checkProperty(
+        seed,
+        runs,
+        [sigSeed(), message()],
+        (s, msg) => {
+          for (const p of peers) {
+            const other = p.sig(alg);
+            const mine = keygen(sig, det, s);
+            if (!other.verify(mine.pk, msg, sig.sign(mine.sk, msg))) return `${p.name} rejects a signature by ${b.name}`;
+            const theirs = keygen(other, p.deterministic, s);
+            if (!sig.verify(theirs.pk, msg, other.sign(theirs.sk, msg))) return `${b.name} rejects a signature by ${p.name}`;
+            if (!sig.verify(theirs.pk, msg, sig.sign(theirs.sk, msg))) return `${b.name} cannot sign with a key from ${p.name}`;
+          }
+          return true;
+        },
+        { evidence: { peers: peers.map((p) => p.name) } },
+      ),
     ),
   ];
 }
-

@@ -51,11 +51,23 @@ export function kemCaseBody(backend: CryptoBackend, kem: Kem, c: KemCase): CaseB
       };
     case 'encapsulationKeyCheck':
       // §7.2: an ek failing the modulus check must make encapsulation refuse it.
-      return () => keyCheckVerdict('testPassed', 'encapsulation key', c.testPassed, rejects(() => kem.encaps(c.ek)));
+      return () =>
+        keyCheckVerdict(
+          'testPassed',
+          'encapsulation key',
+          c.testPassed,
+          rejects(() => kem.encaps(c.ek)),
+        );
     case 'decapsulationKeyCheck': {
       // §7.3: a dk whose stored H(ek) is wrong must make decapsulation refuse it.
       const zeroCt = new Uint8Array(KEM_SIZES[kem.alg].ct);
-      return () => keyCheckVerdict('testPassed', 'decapsulation key', c.testPassed, rejects(() => kem.decaps(c.dk, zeroCt)));
+      return () =>
+        keyCheckVerdict(
+          'testPassed',
+          'decapsulation key',
+          c.testPassed,
+          rejects(() => kem.decaps(c.dk, zeroCt)),
+        );
     }
   }
   void backend;
@@ -73,7 +85,12 @@ export function signVia(backend: CryptoBackend, signer: Signer, sk: Uint8Array, 
     case 'pure':
       return signer.sign(sk, input.message!, { context: input.context, rnd });
     case 'preHash':
-      return need(backend, signer, 'signInternal', 'HashML-DSA is driven through Sign_internal over M\'')(sk, preHashMessage(input.hashAlg!, input.context, input.message!), rnd);
+      return need(
+        backend,
+        signer,
+        'signInternal',
+        "HashML-DSA is driven through Sign_internal over M'",
+      )(sk, preHashMessage(input.hashAlg!, input.context, input.message!), rnd);
     case 'internal':
       return need(backend, signer, 'signInternal', 'FIPS 204 Alg. 7 Sign_internal')(sk, input.message!, rnd);
     case 'externalMu':
@@ -88,7 +105,12 @@ export function verifyVia(backend: CryptoBackend, signer: Signer, pk: Uint8Array
       case 'pure':
         return signer.verify(pk, input.message!, sig, { context: input.context });
       case 'preHash':
-        return need(backend, signer, 'verifyInternal', 'HashML-DSA is driven through Verify_internal over M\'')(pk, preHashMessage(input.hashAlg!, input.context, input.message!), sig);
+        return need(
+          backend,
+          signer,
+          'verifyInternal',
+          "HashML-DSA is driven through Verify_internal over M'",
+        )(pk, preHashMessage(input.hashAlg!, input.context, input.message!), sig);
       case 'internal':
         return need(backend, signer, 'verifyInternal', 'FIPS 204 Alg. 8 Verify_internal')(pk, input.message!, sig);
       case 'externalMu':

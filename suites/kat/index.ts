@@ -6,7 +6,14 @@ import { KEM_ALGS, SIG_ALGS, type KemAlg, type SigAlg } from '../../src/crypto/a
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { fail, pass, skip, type Check, type Verdict } from '../../src/harness/evidence.ts';
 import type { Suite, SuiteEnv } from '../../src/harness/suite.ts';
-import { ACVP_DSA_FUNCTIONS, ACVP_KEM_FUNCTIONS, type AcvpDsaFunction, type AcvpKemFunction, type DsaCase, type KemCase } from '../../vectors/acvp.ts';
+import {
+  ACVP_DSA_FUNCTIONS,
+  ACVP_KEM_FUNCTIONS,
+  type AcvpDsaFunction,
+  type AcvpKemFunction,
+  type DsaCase,
+  type KemCase,
+} from '../../vectors/acvp.ts';
 import { defaultVectorsDir, fetchHint, loadVectorDir, type LoadedVectors } from '../../vectors/discover.ts';
 import {
   WYCHEPROOF_DSA_KINDS,
@@ -191,11 +198,7 @@ export function inventoryCheck(idx: KatIndex): Check {
     title: 'Known-answer vector files found and pinned',
     run() {
       const v = idx.vectors;
-      const ran = new Set([
-        ...v.acvp.flatMap((s) => s.files),
-        ...v.wycheproof.map((w) => w.file),
-        ...v.xwing.map((x) => x.file),
-      ]);
+      const ran = new Set([...v.acvp.flatMap((s) => s.files), ...v.wycheproof.map((w) => w.file), ...v.xwing.map((x) => x.file)]);
       const evidence = {
         vectorsDir: v.dir,
         files: v.files.filter((f) => ran.has(f.path)).map((f) => ({ path: f.path, sha256: f.sha256, pin: f.pin })),
@@ -249,4 +252,3 @@ export const katSuite: Suite = {
     return buildKatChecks(env.backends, vectors);
   },
 };
-

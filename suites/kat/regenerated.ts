@@ -19,7 +19,9 @@ import type { XWingCase } from '../../vectors/xwing.ts';
 import { Tally, compareFields } from './tally.ts';
 
 function notDeterministic(backend: CryptoBackend, what: string): Verdict {
-  return unsupported(`backend ${backend.name} is not deterministic (it cannot take keygen seeds, m or rnd), so ${what} cannot be reproduced`);
+  return unsupported(
+    `backend ${backend.name} is not deterministic (it cannot take keygen seeds, m or rnd), so ${what} cannot be reproduced`,
+  );
 }
 
 /** Runs a generator; a capability gap becomes an unsupported skip instead of a crash. */
@@ -44,7 +46,10 @@ function digestVerdict(what: string, expectedHex: string, actualHex: string, ev:
   const evidence = { ...ev, cases, expectedDigest: expectedHex, actualDigest: actualHex };
   if (actualHex === expectedHex) return pass(evidence);
   const m = diffBytes({ case: what, field: 'digest' }, fromHex(expectedHex), fromHex(actualHex))!;
-  return fail(`${what}: digest ${actualHex.slice(0, 16)}… differs from the published ${expectedHex.slice(0, 16)}…`, { ...evidence, firstFailure: m });
+  return fail(`${what}: digest ${actualHex.slice(0, 16)}… differs from the published ${expectedHex.slice(0, 16)}…`, {
+    ...evidence,
+    firstFailure: m,
+  });
 }
 
 /** kat/drbg/<alg>: SHA-256 of the regenerated `.rsp` text against liboqs' kats.json (single in pr, all in release). */
@@ -54,7 +59,12 @@ export function runDrbgKat(backend: CryptoBackend, alg: KemAlg | SigAlg, profile
   const what = `NIST DRBG .rsp for ${alg} (count 0..${count - 1})`;
   return guarded(backend, what, () => {
     const r = isKemAlg(alg) ? generateKemRsp(backend.kem(alg), count) : generateSigRsp(backend.sig(alg), count);
-    const ev: Evidence = { scope, records: r.records, procedure: 'NIST PQCgenKAT AES-256-CTR DRBG, seed 0x00..0x2f', digestSource: 'liboqs tests/KATs kats.json @8979276a' };
+    const ev: Evidence = {
+      scope,
+      records: r.records,
+      procedure: 'NIST PQCgenKAT AES-256-CTR DRBG, seed 0x00..0x2f',
+      digestSource: 'liboqs tests/KATs kats.json @8979276a',
+    };
     if (r.problem) return problemVerdict(what, `count ${r.problem.count}`, r.problem, ev);
     return digestVerdict(what, NIST_KAT_DIGESTS[alg][scope], r.sha256, ev);
   });
@@ -74,7 +84,11 @@ export function runAccumulated(backend: CryptoBackend, alg: KemAlg | SigAlg, pro
 }
 
 /** kat/xwing: keygen, encaps (with the vector's eseed) and decaps over the backend's ML-KEM-768. */
-export function runXWing(backend: CryptoBackend, files: { file: string; cases: XWingCase[] }[], hashes: ReadonlyMap<string, string>): Verdict {
+export function runXWing(
+  backend: CryptoBackend,
+  files: { file: string; cases: XWingCase[] }[],
+  hashes: ReadonlyMap<string, string>,
+): Verdict {
   if (!backend.kems.includes('ML-KEM-768')) return unsupported(`backend ${backend.name} has no ML-KEM-768`);
   const xw = createXWing(backend);
   const tally = new Tally(hashes);

@@ -59,7 +59,13 @@ export class Tally {
       if (m) {
         outcome = 'failed';
         const flags = ref.flags?.length ? ` [${this.labelKey}: ${ref.flags.join(', ')}]` : '';
-        this.firstFailure ??= { ...m, file: ref.file, tcId: ref.tcId, case: `tcId ${ref.tcId}`, message: `${m.message ?? 'mismatch'}${flags}` };
+        this.firstFailure ??= {
+          ...m,
+          file: ref.file,
+          tcId: ref.tcId,
+          case: `tcId ${ref.tcId}`,
+          message: `${m.message ?? 'mismatch'}${flags}`,
+        };
       } else outcome = 'passed';
     } catch (e) {
       if (e instanceof UnsupportedCapabilityError || e instanceof CaseSkip) {
@@ -68,7 +74,12 @@ export class Tally {
         this.skipReasons.set(e.message, (this.skipReasons.get(e.message) ?? 0) + 1);
       } else {
         outcome = 'failed';
-        this.firstFailure ??= { case: `tcId ${ref.tcId}`, file: ref.file, tcId: ref.tcId, message: `unexpected error: ${(e as Error).message}` };
+        this.firstFailure ??= {
+          case: `tcId ${ref.tcId}`,
+          file: ref.file,
+          tcId: ref.tcId,
+          message: `unexpected error: ${(e as Error).message}`,
+        };
       }
     }
     this.count(this.cases, outcome);
@@ -152,4 +163,3 @@ export function expectAccepted<T>(field: string, what: string, op: () => T): { v
     return { mismatch: mismatch(field, `${what} was rejected: ${(e as Error).message}`, 'accepted', 'rejected') };
   }
 }
-

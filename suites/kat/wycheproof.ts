@@ -91,8 +91,7 @@ export function wycheproofDsaBody(backend: CryptoBackend, signer: Signer, c: Wyc
       return mismatch('result', `signature ${what} was ${accepted ? 'accepted' : 'rejected'}`, c.result, accepted ? 'valid' : 'invalid');
     };
   }
-  const keyOf = (): { sk: Uint8Array; pk?: Uint8Array } =>
-    c.kind === 'sign_seed' ? signer.keygen(c.privateSeed) : { sk: c.privateKey };
+  const keyOf = (): { sk: Uint8Array; pk?: Uint8Array } => (c.kind === 'sign_seed' ? signer.keygen(c.privateSeed) : { sk: c.privateKey });
   if (c.result === 'invalid') {
     return () => expectRejected('sig', `signing ${what}`, () => signCase(backend, signer, keyOf().sk, c));
   }

@@ -36,7 +36,8 @@ export const meshSuite: Suite = {
     {
       id: 'mesh/handshake/garbage',
       title: 'hostile HELLO / ACCEPT / FINISH frames end every handshake in a MeshError or a session with the honest peer',
-      run: (ctx) => probeHandshakeGarbage(referenceProtocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
+      run: (ctx) =>
+        probeHandshakeGarbage(referenceProtocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
     },
     {
       id: 'mesh/channel/direction-keys',

@@ -2,11 +2,7 @@
 // toxiproxy-node-client where it has a call, raw HTTP for the rest (PATCH,
 // error bodies, headers). Runs against TOXIPROXY_URL when set.
 import { describe, expect, it } from 'vitest';
-import {
-  startEchoServer,
-  type EchoServer,
-  type ToxiproxySession,
-} from '../../chaos/toxiproxy/testkit.ts';
+import { startEchoServer, type EchoServer, type ToxiproxySession } from '../../chaos/toxiproxy/testkit.ts';
 import { useToxiproxy } from './fixture.ts';
 
 let tp: ToxiproxySession;
@@ -198,7 +194,11 @@ describe('toxics', () => {
     expect(await statusOf(p.addToxic({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} }))).toBe(409);
     expectError(await raw('POST', path, { name: 'lat', type: 'latency' }), 409, 'toxic already exists');
     expectError(await raw('POST', path, { type: 'melt' }), 400, 'invalid toxic type');
-    expectError(await raw('POST', path, { type: 'latency', stream: 'sideways' }), 400, 'stream was invalid, can be either upstream or downstream');
+    expectError(
+      await raw('POST', path, { type: 'latency', stream: 'sideways' }),
+      400,
+      'stream was invalid, can be either upstream or downstream',
+    );
     expectError(await raw('POST', path, { type: 'latency', name: 'l2', attributes: { latency: 'slow' } }), 400, /^bad request body: /);
     expectError(await raw('POST', path, 'not json'), 400, /^bad request body: /);
     expectError(await raw('PATCH', `${path}/lat`, { attributes: { latency: true } }), 400, /^bad request body: /);

@@ -5,14 +5,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startToxiproxyServer, toxiproxyFor } from '../../chaos/toxiproxy/index.ts';
-import {
-  Probe,
-  expectRefused,
-  portOf,
-  startEchoServer,
-  type EchoServer,
-  type ToxiproxySession,
-} from '../../chaos/toxiproxy/testkit.ts';
+import { Probe, expectRefused, portOf, startEchoServer, type EchoServer, type ToxiproxySession } from '../../chaos/toxiproxy/testkit.ts';
 import { useToxiproxy } from './fixture.ts';
 
 let tp: ToxiproxySession;
@@ -100,7 +93,16 @@ describe('embedded server', () => {
         s.on('close', () => resolve());
         s.resume();
       });
-      const bodies: (string | Uint8Array)[] = ['', 'null', '[]', '"x"', '{"name":{}}', '\u0000\uffff', randomBytes(2048), 'x'.repeat(2 << 20)];
+      const bodies: (string | Uint8Array)[] = [
+        '',
+        'null',
+        '[]',
+        '"x"',
+        '{"name":{}}',
+        '\u0000\uffff',
+        randomBytes(2048),
+        'x'.repeat(2 << 20),
+      ];
       for (const path of ['/proxies', '/populate', '/proxies/x/toxics', '/proxies/%zz', '/proxies/a/toxics/b/c']) {
         for (const body of bodies) {
           const res = await fetch(`${server.url}${path}`, { method: 'POST', body });
@@ -108,7 +110,10 @@ describe('embedded server', () => {
           await res.arrayBuffer();
         }
       }
-      const res = await fetch(`${server.url}/proxies`, { method: 'POST', body: '{"name":"n","upstream":"nowhere","listen":"127.0.0.1:99999"}' });
+      const res = await fetch(`${server.url}/proxies`, {
+        method: 'POST',
+        body: '{"name":"n","upstream":"nowhere","listen":"127.0.0.1:99999"}',
+      });
       expect(res.status).toBe(500);
       expect(((await res.json()) as { error: string }).error).toMatch(/^listen tcp/);
       const version = await fetch(`${server.url}/version`);

@@ -31,7 +31,8 @@ describe('pqc-harness kat', () => {
     const [a, b] = [tmp('seed-a-'), tmp('seed-b-')];
     await runCli(['kat', '--backend', 'noble', '--out', a, '--seed', '99', '--only', 'crypto/interop/ML-KEM']);
     await runCli(['kat', '--backend', 'noble', '--out', b, '--seed', '99', '--only', 'crypto/interop/ML-KEM']);
-    const seeds = (d: string) => JSON.parse(readFileSync(join(d, 'certification.json'), 'utf8')).checks.map((c: { evidence: { seed: number } }) => c.evidence.seed);
+    const seeds = (d: string) =>
+      JSON.parse(readFileSync(join(d, 'certification.json'), 'utf8')).checks.map((c: { evidence: { seed: number } }) => c.evidence.seed);
     expect(seeds(a)).toEqual(seeds(b));
     expect(seeds(a).length).toBeGreaterThan(0);
   }, 60_000);
@@ -64,7 +65,9 @@ describe('exit code 2: usage, configuration and input errors', () => {
     writeFileSync(mod, "export default { name: 'half', kems: [], kem() {} };\n");
     const r = await runCli(['kat', '--backend', mod, '--out', tmp('badmod-out-')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/does not implement CryptoBackend: missing or wrong version \(string\), deterministic \(boolean\), sigs .*sig\(alg\)/);
+    expect(r.stderr).toMatch(
+      /does not implement CryptoBackend: missing or wrong version \(string\), deterministic \(boolean\), sigs .*sig\(alg\)/,
+    );
   });
 
   it('reports a backend module that does not exist', async () => {

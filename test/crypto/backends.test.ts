@@ -52,7 +52,7 @@ describe('liboqs', () => {
       })(),
     );
     const eks = await Promise.all(jobs);
-    eks.forEach((ek, i) => expect(ek).toEqual(kem.keygen(seq(64, i)).ek));
+    for (const [i, ek] of eks.entries()) expect(ek).toEqual(kem.keygen(seq(64, i)).ek);
   });
 
   it('refuses context strings instead of ignoring them', async () => {

@@ -28,7 +28,10 @@ describe('gate', () => {
     expect(decide([result(unsupported('no context API'))], 'release').verdict).toBe('pass');
   });
   it('fails when a mandatory check is skipped, whatever the reason', () => {
-    const d = decide([result(pass(), 'crypto/roundtrip/ML-KEM-512'), result(unsupported('no decaps'), 'crypto/implicit-rejection/ML-KEM-768')], 'pr');
+    const d = decide(
+      [result(pass(), 'crypto/roundtrip/ML-KEM-512'), result(unsupported('no decaps'), 'crypto/implicit-rejection/ML-KEM-768')],
+      'pr',
+    );
     expect(d.verdict).toBe('fail');
     expect(d.reasons.join()).toMatch(/mandatory check\(s\) skipped: crypto\/implicit-rejection\/ML-KEM-768/);
   });
@@ -42,13 +45,25 @@ describe('gate', () => {
 describe('runner', () => {
   const ctx = { seed: 1, profile: 'pr' as const };
   it('turns a crashing check into a failure with the error', async () => {
-    const boom: Check = { id: 'a', title: 'a', run: () => { throw new Error('kaput'); } };
+    const boom: Check = {
+      id: 'a',
+      title: 'a',
+      run: () => {
+        throw new Error('kaput');
+      },
+    };
     const [r] = await runChecks([boom], ctx);
     expect(r.status).toBe('fail');
     expect(r.reason).toMatch(/check crashed: kaput/);
   });
   it('fails a check that lets UnsupportedCapabilityError escape: the operation was mandatory', async () => {
-    const c: Check = { id: 'b', title: 'b', run: () => { throw new UnsupportedCapabilityError('x', 'decapsulation'); } };
+    const c: Check = {
+      id: 'b',
+      title: 'b',
+      run: () => {
+        throw new UnsupportedCapabilityError('x', 'decapsulation');
+      },
+    };
     const [r] = await runChecks([c], ctx);
     expect(r.status).toBe('fail');
     expect(r.reason).toMatch(/refused a mandatory operation: backend x does not support decapsulation/);

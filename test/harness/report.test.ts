@@ -43,7 +43,9 @@ describe('writeReport', () => {
     expect(JSON.parse(readFileSync(join(dir, 'certification.json'), 'utf8')).seed).toBe(7);
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(md).toMatch(/❌ PQC certification \(kat, pr\): FAIL/);
-    expect(md).toMatch(/`kat\/x` \(noble\) \| k differs; file: a.json; tcId: 3; case: tcId 3; field: k; offset: 5; expected: aa; actual: bb/);
+    expect(md).toMatch(
+      /`kat\/x` \(noble\) \| k differs; file: a.json; tcId: 3; case: tcId 3; field: k; offset: 5; expected: aa; actual: bb/,
+    );
   });
 
   it('refuses a report that breaks its own schema and writes nothing', () => {

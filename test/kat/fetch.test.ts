@@ -62,7 +62,9 @@ function entry(path: string, urlPath: string, like: string): ManifestEntry {
 /** Every file under dir, including hidden temporaries. */
 function allFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
 }
 
 describe.skipIf(!HAVE_VECTORS)('vectors fetch and verify, offline', () => {

@@ -35,11 +35,20 @@ describe.skipIf(!HAVE_VECTORS)('kat suite', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(15 + 9 + 12 + 9 + 1 + 6 + 6);
     for (const id of [
-      'kat/acvp/ML-KEM-768/keyGen', 'kat/acvp/ML-KEM-768/encapsulation', 'kat/acvp/ML-KEM-768/decapsulation',
-      'kat/acvp/ML-KEM-768/encapsulationKeyCheck', 'kat/acvp/ML-KEM-768/decapsulationKeyCheck',
-      'kat/acvp/ML-DSA-65/sigGen', 'kat/acvp/ML-DSA-65/sigVer', 'kat/wycheproof/ML-KEM-768/semi_expanded_decaps',
-      'kat/wycheproof/ML-DSA-65/sign_noseed', 'kat/xwing', 'kat/drbg/ML-KEM-768', 'kat/accumulated/ML-DSA-65',
-    ]) expect(ids).toContain(id);
+      'kat/acvp/ML-KEM-768/keyGen',
+      'kat/acvp/ML-KEM-768/encapsulation',
+      'kat/acvp/ML-KEM-768/decapsulation',
+      'kat/acvp/ML-KEM-768/encapsulationKeyCheck',
+      'kat/acvp/ML-KEM-768/decapsulationKeyCheck',
+      'kat/acvp/ML-DSA-65/sigGen',
+      'kat/acvp/ML-DSA-65/sigVer',
+      'kat/wycheproof/ML-KEM-768/semi_expanded_decaps',
+      'kat/wycheproof/ML-DSA-65/sign_noseed',
+      'kat/xwing',
+      'kat/drbg/ML-KEM-768',
+      'kat/accumulated/ML-DSA-65',
+    ])
+      expect(ids).toContain(id);
     expect(checks.map((c) => c.id)).toContain('kat/vectors');
   });
 
@@ -47,7 +56,11 @@ describe.skipIf(!HAVE_VECTORS)('kat suite', () => {
     const v = await run('kat/vectors', null);
     expect(v.status).toBe('pass');
     const files = v.evidence.files as { path: string; sha256: string; pin: string }[];
-    expect(files).toContainEqual({ path: 'xwing/test-vectors.json', sha256: '409efe197550b22985b4a0419418a0c5f2c2b193426c55bd998399ec8d3e614d', pin: 'match' });
+    expect(files).toContainEqual({
+      path: 'xwing/test-vectors.json',
+      sha256: '409efe197550b22985b4a0419418a0c5f2c2b193426c55bd998399ec8d3e614d',
+      pin: 'match',
+    });
     expect(files.map((f) => f.path)).not.toContain('acvp/ML-KEM-keyGen-FIPS203/internalProjection.json');
   });
 
@@ -72,7 +85,8 @@ describe.skipIf(!HAVE_VECTORS)('kat suite', () => {
     expect(full.evidence.cases).toEqual({ total: 360, passed: 360, failed: 0, skipped: 0 });
     const labels = Object.keys(full.evidence.interfaces as object).join(' ');
     for (const h of ACVP_HASH_ALGS) expect(labels).toContain(`preHash/${h}/`);
-    for (const l of ['pure/deterministic', 'pure/hedged', 'internal/deterministic', 'externalMu/hedged', 'seed-key', 'expanded-key']) expect(labels).toContain(l);
+    for (const l of ['pure/deterministic', 'pure/hedged', 'internal/deterministic', 'externalMu/hedged', 'seed-key', 'expanded-key'])
+      expect(labels).toContain(l);
     // pr samples about one case in four but keeps every interface group.
     const sampled = await run('kat/acvp/ML-DSA-44/sigGen');
     expect(sampled.status, explain(sampled)).toBe('pass');
@@ -96,7 +110,13 @@ describe.skipIf(!HAVE_VECTORS)('kat suite', () => {
   });
 
   it('noble passes X-Wing, the DRBG known answers and the pr-size accumulated tests', async () => {
-    const ids = ['kat/xwing', ...noble.kems.map((a) => `kat/drbg/${a}`), ...noble.sigs.map((a) => `kat/drbg/${a}`), ...noble.kems.map((a) => `kat/accumulated/${a}`), 'kat/accumulated/ML-DSA-44'];
+    const ids = [
+      'kat/xwing',
+      ...noble.kems.map((a) => `kat/drbg/${a}`),
+      ...noble.sigs.map((a) => `kat/drbg/${a}`),
+      ...noble.kems.map((a) => `kat/accumulated/${a}`),
+      'kat/accumulated/ML-DSA-44',
+    ];
     for (const id of ids) {
       const v = await run(id);
       expect(v.status, `${id}: ${explain(v)}`).toBe('pass');

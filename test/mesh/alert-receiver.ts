@@ -12,7 +12,10 @@ export interface ReceivedRequest {
   body: string;
 }
 
-export type Responder = (request: ReceivedRequest, index: number) => { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type Responder = (
+  request: ReceivedRequest,
+  index: number,
+) => { status: number; headers?: Record<string, string>; body?: string } | 'hang';
 
 export interface AlertReceiver {
   /** Base URL, e.g. http://127.0.0.1:40123 */
@@ -51,8 +54,7 @@ export async function startAlertReceiver(respond: Responder = () => ({ status: 2
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    alertPosts: () =>
-      requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/alerts').map((r) => JSON.parse(r.body) as unknown),
+    alertPosts: () => requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/alerts').map((r) => JSON.parse(r.body) as unknown),
     async waitForRequests(n: number, timeoutMs = 5000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (requests.length < n) {

@@ -26,7 +26,13 @@ afterEach(async () => {
 /** A sleep that records the backoff asked for and returns at once. */
 function recordingSleep(): { sleeps: number[]; sleep: (ms: number) => Promise<void> } {
   const sleeps: number[] = [];
-  return { sleeps, sleep: (ms) => (sleeps.push(ms), Promise.resolve()) };
+  return {
+    sleeps,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+  };
 }
 
 describe('buildAlert / resolvedAlert', () => {

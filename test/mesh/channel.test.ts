@@ -12,7 +12,13 @@ const pki = makePki();
 async function session() {
   const { a, b } = memoryPair();
   const frames: Frame[] = [];
-  const tap = (c: typeof a) => ({ ...c, send: (type: FrameType, body: Uint8Array) => (frames.push({ type, body }), c.send(type, body)) });
+  const tap = (c: typeof a) => ({
+    ...c,
+    send: (type: FrameType, body: Uint8Array) => {
+      frames.push({ type, body });
+      return c.send(type, body);
+    },
+  });
   const [i, r] = await Promise.all([
     initiate(handshakeConfig(pki, pki.node('a')), tap(a), 'b'),
     respond(handshakeConfig(pki, pki.node('b')), tap(b)),
@@ -66,7 +72,10 @@ describe('channel', () => {
 
   it('replay window accepts out-of-order records once and refuses ones too old', () => {
     const w = new SlidingReplayWindow(8n);
-    for (const s of [0n, 2n, 1n, 10n]) (w.check(s), w.accept(s));
+    for (const s of [0n, 2n, 1n, 10n]) {
+      w.check(s);
+      w.accept(s);
+    }
     expect(reasonOf(catching(() => w.check(1n)))).toBe('replay');
     expect(reasonOf(catching(() => w.check(2n)))).toBe('replay');
     w.check(9n);
@@ -77,7 +86,9 @@ describe('channel', () => {
 describe('frame fuzzing', () => {
   it('never crashes on random and mutated frames (10 000 runs)', async () => {
     const { ci, cr, frames } = await session();
-    const records = [text('hello'), new Uint8Array(0)].map((data) => ({ type: FrameType.RECORD, body: encodeRecord(ci.seal({ type: 'application', data })) }) as Frame);
+    const records = [text('hello'), new Uint8Array(0)].map(
+      (data) => ({ type: FrameType.RECORD, body: encodeRecord(ci.seal({ type: 'application', data })) }) as Frame,
+    );
     const seed = Number(process.env.PQC_FUZZ_SEED ?? Date.now() % 2 ** 31);
     const v = fuzzFrames({ runs: 10_000, seed, corpus: [...frames, ...records], channel: cr });
     expect(v.reason, `seed ${seed}`).toBeUndefined();

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseNodeConfig } from '../../src/mesh/config.ts';
 
-const base = { id: 'n1', listen: '127.0.0.1:7000', ca: 'ca.cert', certificate: 'n1.cert', key: 'n1.key', peers: [{ id: 'n2', address: '127.0.0.1:7001' }] };
+const base = {
+  id: 'n1',
+  listen: '127.0.0.1:7000',
+  ca: 'ca.cert',
+  certificate: 'n1.cert',
+  key: 'n1.key',
+  peers: [{ id: 'n2', address: '127.0.0.1:7001' }],
+};
 
 describe('node config', () => {
   it('fills defaults', () => {
@@ -21,7 +28,11 @@ describe('node config', () => {
     [{ colour: 'blue' }, /colour/],
     [{ timers: { handshakeTimeoutMs: -1 } }, /timers\.handshakeTimeoutMs/],
     ...(['handshakeTimeoutMs', 'keyUpdateAfterMs', 'rehandshakeAfterMs', 'reconnectMinMs', 'reconnectMaxMs'] as const).map(
-      (f) => [{ timers: { [f]: 2 ** 31 } }, new RegExp(`timers\\.${f}: timers\\.${f} must be at most 2147483647 ms`)] as [Record<string, unknown>, RegExp],
+      (f) =>
+        [{ timers: { [f]: 2 ** 31 } }, new RegExp(`timers\\.${f}: timers\\.${f} must be at most 2147483647 ms`)] as [
+          Record<string, unknown>,
+          RegExp,
+        ],
     ),
     [{ fallback: { ttlSeconds: 30 * 86_400 } }, /fallback\.ttlSeconds: fallback\.ttlSeconds must be at most 2147483 s/],
   ])('names the field in %j', (over, message) => {

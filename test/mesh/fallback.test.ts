@@ -69,8 +69,11 @@ describe('fallbackFromEnv', () => {
   });
 
   it('reads the TTL and alert URL, refusing bad TTLs by name', () => {
-    expect(fallbackFromEnv({ X0TTA6BL4_FALLBACK_TTL_SECONDS: '120', X0TTA6BL4_ALERTMANAGER_URL: 'http://127.0.0.1:9093' }))
-      .toEqual({ pqcDisabled: false, ttlSeconds: 120, alertUrl: 'http://127.0.0.1:9093' });
+    expect(fallbackFromEnv({ X0TTA6BL4_FALLBACK_TTL_SECONDS: '120', X0TTA6BL4_ALERTMANAGER_URL: 'http://127.0.0.1:9093' })).toEqual({
+      pqcDisabled: false,
+      ttlSeconds: 120,
+      alertUrl: 'http://127.0.0.1:9093',
+    });
     for (const bad of ['abc', '0', '-5', '1e3', '99999999']) {
       expect(() => fallbackFromEnv({ X0TTA6BL4_FALLBACK_TTL_SECONDS: bad })).toThrow(/X0TTA6BL4_FALLBACK_TTL_SECONDS/);
     }
@@ -91,7 +94,12 @@ describe('FallbackController', () => {
 
   it('forced fallback with a real Alertmanager receiver: gauge, one critical alert, status, resolve on recovery', async () => {
     receiver = await startAlertReceiver();
-    const { controller, clock, metrics } = make({ alertSink: undefined, alertUrl: receiver.url, statusUrl: 'http://127.0.0.1:9100/status', alertRepeatSeconds: 0 });
+    const { controller, clock, metrics } = make({
+      alertSink: undefined,
+      alertUrl: receiver.url,
+      statusUrl: 'http://127.0.0.1:9100/status',
+      alertRepeatSeconds: 0,
+    });
     controller.activate('backend_load_failed', 'liboqs wasm failed to instantiate');
     await controller.whenAlertsSent();
     expect(controller.state).toBe('fallback');
@@ -262,7 +270,10 @@ describe('a node process with X0TTA6BL4_DISABLE_PQC on', () => {
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(exitCode).toBe(FALLBACK_EXPIRED_EXIT_CODE);
-    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events).toEqual([
       { event: 'ready', state: 'fallback' },
       { event: 'drained', sessionsClosed: 1, state: 'expired' },

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initiate, respond, type HandshakeConfig } from '../../src/mesh/handshake.ts';
-import { MeshError, reasonOf } from '../../src/mesh/errors.ts';
+import { type MeshError, reasonOf } from '../../src/mesh/errors.ts';
 import { FrameType, decodeAccept, decodeHello, encodeAccept, encodeHello } from '../../src/mesh/wire.ts';
 import type { FramedConnection } from '../../src/mesh/connection.ts';
 import { handshakeConfig, makePki, type TestPki } from './helpers/pki.ts';
@@ -31,7 +31,10 @@ async function run(
         return { ok: undefined, reason: reasonOf(e), error: e as MeshError };
       },
     );
-  const [a, b] = await Promise.all([settle(initiate(i, pair.initiator, expectedPeer), pair.initiator), settle(respond(r, pair.responder), pair.responder)]);
+  const [a, b] = await Promise.all([
+    settle(initiate(i, pair.initiator, expectedPeer), pair.initiator),
+    settle(respond(r, pair.responder), pair.responder),
+  ]);
   return { initiator: a, responder: b };
 }
 
@@ -86,7 +89,11 @@ describe('handshake', () => {
   });
 
   it('refuses an unconfigured initiator with policy', async () => {
-    const out = await run(handshakeConfig(pki, pki.node('a')), handshakeConfig(pki, pki.node('b'), { isPeer: () => false }), await framedPair());
+    const out = await run(
+      handshakeConfig(pki, pki.node('a')),
+      handshakeConfig(pki, pki.node('b'), { isPeer: () => false }),
+      await framedPair(),
+    );
     expect(out.responder.reason).toBe('policy');
   });
 

@@ -81,6 +81,7 @@ describe('handshake fuzzer', () => {
     const v = await probeHandshakeGarbage(referenceProtocol, 60, 7);
     expect(v.status).toBe('pass');
     const outcomes = Object.keys(v.evidence.outcomes as Record<string, number>);
-    for (const o of ['initiator:completed', 'initiator:bad_signature', 'responder:bad_frame', 'responder:bad_certificate']) expect(outcomes).toContain(o);
+    for (const o of ['initiator:completed', 'initiator:bad_signature', 'responder:bad_frame', 'responder:bad_certificate'])
+      expect(outcomes).toContain(o);
   });
 });

@@ -51,7 +51,10 @@ describe('a 3-node mesh of processes', () => {
     expect(rotation.sessions.every((r) => r.ok)).toBe(true);
     expect(rotation.sessions.find((r) => r.peer === 'node-3')?.sendEpoch).toBeGreaterThanOrEqual(1);
     for (const r of await sending) expect(r.status).toBe(200);
-    const got = (await mesh.received('node-3')).slice(before).filter((m) => m.from === 'node-2').map((m) => m.payload);
+    const got = (await mesh.received('node-3'))
+      .slice(before)
+      .filter((m) => m.from === 'node-2')
+      .map((m) => m.payload);
     expect(got).toEqual(payloads);
     const s = await mesh.status('node-3');
     expect(s.peers.find((p) => p.id === 'node-2')?.session?.recvEpoch).toBeGreaterThanOrEqual(1);
@@ -77,7 +80,11 @@ describe('a 3-node mesh of processes', () => {
 
   it('refuses a node with a certificate from another CA with unknown_ca', async () => {
     const rogue = await mesh.start('node-0');
-    await waitFor(async () => metricValue(await mesh.metrics('node-1'), 'pqc_handshake_failure_total{reason="unknown_ca"}') >= 1, 15_000, 'unknown_ca at node-1');
+    await waitFor(
+      async () => metricValue(await mesh.metrics('node-1'), 'pqc_handshake_failure_total{reason="unknown_ca"}') >= 1,
+      15_000,
+      'unknown_ca at node-1',
+    );
     const s = await mesh.status('node-1');
     expect(s.peers.find((p) => p.id === 'node-0')?.connected).toBe(false);
     expect(metricValue(await mesh.metrics('node-0'), 'pqc_handshake_failure_total{reason="unknown_ca"}')).toBeGreaterThanOrEqual(1);
@@ -102,14 +109,24 @@ describe('a 5-node mesh of processes', () => {
     for (const r of await Promise.all(sends)) expect(r.status).toBe(200);
     for (const to of ids) {
       const got = (await mesh.received(to)).map((m) => m.payload).sort();
-      expect(got).toEqual(ids.filter((f) => f !== to).map((f) => `${f}->${to}`).sort());
+      expect(got).toEqual(
+        ids
+          .filter((f) => f !== to)
+          .map((f) => `${f}->${to}`)
+          .sort(),
+      );
     }
   });
 
   it('survives garbage on its listener and bad admin requests', async () => {
     const target = mesh.specs[0];
     const [host, port] = [target.listen.split(':')[0], Number(target.listen.split(':')[1])];
-    for (const bytes of [randomBytes(64), Buffer.from([0, 0, 0, 0]), Buffer.from([0xff, 0xff, 0xff, 0xff, 1]), Buffer.concat([Buffer.from([0, 0, 0, 9, 1]), randomBytes(8)])]) {
+    for (const bytes of [
+      randomBytes(64),
+      Buffer.from([0, 0, 0, 0]),
+      Buffer.from([0xff, 0xff, 0xff, 0xff, 1]),
+      Buffer.concat([Buffer.from([0, 0, 0, 9, 1]), randomBytes(8)]),
+    ]) {
       const sock = connect(port, host);
       sock.on('error', () => undefined);
       sock.resume(); // read the ALERT so 'close' can fire
@@ -121,6 +138,7 @@ describe('a 5-node mesh of processes', () => {
     expect(metricValue(await mesh.metrics(target.id), 'pqc_handshake_failure_total{reason="bad_frame"}')).toBeGreaterThanOrEqual(3);
     expect((await mesh.send(target.id, 'nobody', 'x')).status).toBe(404);
     expect((await fetch(`${mesh.admin(target.id)}/send`, { method: 'POST', body: '{' })).status).toBe(400);
-    for (const body of ['null', '[]', '7']) expect((await fetch(`${mesh.admin(target.id)}/send`, { method: 'POST', body })).status).toBe(400);
+    for (const body of ['null', '[]', '7'])
+      expect((await fetch(`${mesh.admin(target.id)}/send`, { method: 'POST', body })).status).toBe(400);
   });
 });

@@ -61,8 +61,17 @@ describe('MeshMetrics', () => {
 
   it('pre-creates every failure reason and cause at 0', async () => {
     for (const reason of [
-      'bad_signature', 'unknown_ca', 'downgrade', 'decap_mismatch', 'timeout', 'bad_frame',
-      'replay', 'key_desync', 'policy', 'fallback_expired', 'internal',
+      'bad_signature',
+      'unknown_ca',
+      'downgrade',
+      'decap_mismatch',
+      'timeout',
+      'bad_frame',
+      'replay',
+      'key_desync',
+      'policy',
+      'fallback_expired',
+      'internal',
     ]) {
       expect(HANDSHAKE_FAILURE_REASONS).toContain(reason);
     }

@@ -28,7 +28,19 @@ describe('foundation mutants are caught by pqc-harness kat', () => {
       const out = mkdtempSync(join(tmpdir(), `mutant-${name}-`));
       // --only crypto/: the property checks are what these mutants target; the
       // known-answer files are exercised by the kat mutants in-process.
-      const r = await runCli(['kat', '--backend', `test/mutants/${name}`, '--out', out, '--seed', '11', '--only', 'crypto/', '--jobs', '1']);
+      const r = await runCli([
+        'kat',
+        '--backend',
+        `test/mutants/${name}`,
+        '--out',
+        out,
+        '--seed',
+        '11',
+        '--only',
+        'crypto/',
+        '--jobs',
+        '1',
+      ]);
       return { name, r, report: JSON.parse(readFileSync(join(out, 'certification.json'), 'utf8')) };
     });
     for (const { name, r, report } of results) {

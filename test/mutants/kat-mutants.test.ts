@@ -107,12 +107,16 @@ describe.skipIf(!HAVE_VECTORS)('every known-answer check family can fail', () =>
     ['ignores-rnd', 'kat/drbg/ML-DSA-44', (b) => drbgCheck(b, 'ML-DSA-44')],
     ['ignores-rnd', 'kat/accumulated/ML-DSA-44', (b) => accumulatedCheck(b, 'ML-DSA-44')],
   ];
-  it.each(cases)('%s fails %s', async (mutantName, id, build) => {
-    const mutant = (await import(`./${mutantName}.ts`)).default as () => Promise<CryptoBackend>;
-    idx ??= indexVectors(await sharedVectors());
-    const check = build(await mutant(), idx);
-    expect(check.id).toBe(id);
-    const v = await check.run(ctx('pr'));
-    expect(v.status, explain(v)).toBe('fail');
-  }, 60_000);
+  it.each(cases)(
+    '%s fails %s',
+    async (mutantName, id, build) => {
+      const mutant = (await import(`./${mutantName}.ts`)).default as () => Promise<CryptoBackend>;
+      idx ??= indexVectors(await sharedVectors());
+      const check = build(await mutant(), idx);
+      expect(check.id).toBe(id);
+      const v = await check.run(ctx('pr'));
+      expect(v.status, explain(v)).toBe('fail');
+    },
+    60_000,
+  );
 });

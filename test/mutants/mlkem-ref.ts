@@ -42,7 +42,10 @@ const GAMMAS = Array.from({ length: 128 }, (_, i) => powMod(17, 2 * bitRev7(i) +
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 const H = (s: Uint8Array) => sha3_256(s);
@@ -88,7 +91,10 @@ function cbd(b: Uint8Array, eta: number): Poly {
   return Array.from({ length: N }, (_, i) => {
     let x = 0;
     let y = 0;
-    for (let j = 0; j < eta; j++) (x += bit(2 * i * eta + j)), (y += bit(2 * i * eta + eta + j));
+    for (let j = 0; j < eta; j++) {
+      x += bit(2 * i * eta + j);
+      y += bit(2 * i * eta + eta + j);
+    }
     return mod(x - y);
   });
 }
@@ -166,7 +172,9 @@ export function createRefMlKem(alg: KemAlg, opts: MlKemRefOptions = {}): Kem {
     const y = Array.from({ length: k }, () => ntt(cbd(PRF(eta1, r, n++), eta1)));
     const e1 = Array.from({ length: k }, () => cbd(PRF(eta2, r, n++), eta2));
     const e2 = cbd(PRF(eta2, r, n), eta2);
-    const u = Array.from({ length: k }, (_, i) => add(invNtt(y.reduce((acc, yj, j) => add(acc, mulNtt(A[j][i], yj)), new Array(N).fill(0))), e1[i]));
+    const u = Array.from({ length: k }, (_, i) =>
+      add(invNtt(y.reduce((acc, yj, j) => add(acc, mulNtt(A[j][i], yj)), new Array(N).fill(0))), e1[i]),
+    );
     const mu = decompress(byteDecode(m, 1), 1);
     const v = add(add(invNtt(t.reduce((acc, tj, j) => add(acc, mulNtt(tj, y[j])), new Array(N).fill(0))), e2), mu);
     return concat(...u.map((p) => byteEncode(compress(p, du), du)), byteEncode(compress(v, dv), dv));
@@ -211,7 +219,8 @@ export function createRefMlKem(alg: KemAlg, opts: MlKemRefOptions = {}): Kem {
       if (o.modulusCheck) {
         for (let i = 0; i < k; i++) {
           const chunk = ek.subarray(384 * i, 384 * (i + 1));
-          if (!byteEncode(byteDecode(chunk, 12), 12).every((x, j) => x === chunk[j])) throw new Error('encapsulation key fails the modulus check');
+          if (!byteEncode(byteDecode(chunk, 12), 12).every((x, j) => x === chunk[j]))
+            throw new Error('encapsulation key fails the modulus check');
         }
       }
       const g = G(concat(m, H(ek)));

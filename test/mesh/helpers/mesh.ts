@@ -23,7 +23,13 @@ export class TestMesh {
 
   static async create(n: number, o: { ids?: string[]; perNode?: Record<string, Record<string, unknown>> } = {}): Promise<TestMesh> {
     const dir = mkdtempSync(join(tmpdir(), 'pqc-mesh-test-'));
-    const specs = await prepareMesh(dir, n, { backend: createNobleBackend(), backendName: 'noble', ids: o.ids, extra: { timers: FAST_TIMERS }, perNode: o.perNode });
+    const specs = await prepareMesh(dir, n, {
+      backend: createNobleBackend(),
+      backendName: 'noble',
+      ids: o.ids,
+      extra: { timers: FAST_TIMERS },
+      perNode: o.perNode,
+    });
     return new TestMesh(dir, specs);
   }
 
@@ -64,13 +70,17 @@ export class TestMesh {
 
   /** Every listed node has an open session with every other listed node. */
   async fullyConnected(ids = [...this.procs.keys()], timeoutMs = 20_000): Promise<void> {
-    await waitFor(async () => {
-      for (const id of ids) {
-        const s = await this.status(id);
-        for (const other of ids) if (other !== id && !s.peers.find((p) => p.id === other)?.connected) return false;
-      }
-      return true;
-    }, timeoutMs, `mesh ${ids.join(',')} fully connected`);
+    await waitFor(
+      async () => {
+        for (const id of ids) {
+          const s = await this.status(id);
+          for (const other of ids) if (other !== id && !s.peers.find((p) => p.id === other)?.connected) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      `mesh ${ids.join(',')} fully connected`,
+    );
   }
 
   async stop(): Promise<void> {

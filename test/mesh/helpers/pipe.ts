@@ -11,7 +11,14 @@ export async function socketPair(): Promise<{ a: Socket; b: Socket; close(): voi
   await new Promise<void>((r) => a.once('connect', () => r()));
   const b = await accepted;
   server.close();
-  return { a, b, close: () => (a.destroy(), b.destroy()) };
+  return {
+    a,
+    b,
+    close: () => {
+      a.destroy();
+      b.destroy();
+    },
+  };
 }
 
 export async function framedPair(): Promise<{ initiator: FramedConnection; responder: FramedConnection; close(): void }> {

@@ -1,7 +1,7 @@
 // A man in the middle for handshake tests: frames from one side are decoded,
 // optionally rewritten, and forwarded to the other.
 import { MeshError } from '../../../src/mesh/errors.ts';
-import { FramedConnection } from '../../../src/mesh/connection.ts';
+import type { FramedConnection } from '../../../src/mesh/connection.ts';
 import type { Frame } from '../../../src/mesh/wire.ts';
 import { framedPair } from './pipe.ts';
 
@@ -25,5 +25,12 @@ export async function relayed(tamper: Tamper): Promise<{ initiator: FramedConnec
   propagate(mitmToR, mitmFromI);
   forward(mitmFromI, mitmToR, 'i2r');
   forward(mitmToR, mitmFromI, 'r2i');
-  return { initiator: left.initiator, responder: right.responder, close: () => (left.close(), right.close()) };
+  return {
+    initiator: left.initiator,
+    responder: right.responder,
+    close: () => {
+      left.close();
+      right.close();
+    },
+  };
 }

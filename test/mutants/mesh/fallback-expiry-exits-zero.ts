@@ -4,12 +4,7 @@
 // expiry.exitCode would drain and exit "cleanly", and a supervisor (systemd,
 // Kubernetes) would see nothing to alert on.
 import { FallbackController } from '../../../src/mesh/fallback.ts';
-import type {
-  ExpiredListener,
-  FallbackControllerFactory,
-  FallbackControllerOptions,
-  FallbackExpiry,
-} from '../../../src/mesh/fallback.ts';
+import type { ExpiredListener, FallbackControllerFactory, FallbackControllerOptions, FallbackExpiry } from '../../../src/mesh/fallback.ts';
 
 export class ExpiryExitsZeroFallbackController extends FallbackController {
   override onExpired(listener: ExpiredListener): () => void {

@@ -49,7 +49,10 @@ export class RecoveryKeepsTtlFallbackController extends FallbackController {
     const deadlineMs = Date.parse(before.expiresAt);
     this.staleTtl = this.ttlClock.setTimeout(() => {
       this.staleTtl = undefined;
-      this.logger.fatal({ cause: expiry.cause, ttlSeconds: this.ttlSeconds }, 'PQC fallback TTL expired (mutant: stale TTL after recovery)');
+      this.logger.fatal(
+        { cause: expiry.cause, ttlSeconds: this.ttlSeconds },
+        'PQC fallback TTL expired (mutant: stale TTL after recovery)',
+      );
       for (const listener of this.listeners) {
         void Promise.resolve(listener({ ...expiry, expiredAt: new Date(this.ttlClock.now()) })).catch(() => undefined);
       }
