@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import type { CheckContext, Profile } from '../src/harness/evidence.ts';
+import type { CheckContext, Profile } from '../src/check/evidence.ts';
 import { buildKatChecks } from '../suites/kat/index.ts';
 import { CtrDrbg, nistEntropyInput } from '../vectors/drbg.ts';
 import { loadVectorDir } from '../vectors/discover.ts';

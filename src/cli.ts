@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.ts';
 import { DEFAULT_BACKENDS, runHarness } from './harness/certify.ts';
-import type { Profile } from './harness/evidence.ts';
+import type { Profile } from './check/evidence.ts';
 import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
 import { serveAsWorker } from './harness/worker.ts';

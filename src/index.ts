@@ -15,5 +15,5 @@ export { UnsupportedCapabilityError, UnsupportedAlgorithmError } from './crypto/
 export { loadBackend, parseBoolEnv, guardBackend, validateBackendShape, BUILTIN_BACKENDS } from './crypto/select.ts';
 export { createXWing, type XWing } from './crypto/xwing.ts';
 export { ConfigError, GuardError } from './errors.ts';
-export type { Check, CheckResult, Evidence, Verdict, Status, Profile } from './harness/evidence.ts';
+export type { Check, CheckResult, Evidence, Verdict, Status, Profile } from './check/evidence.ts';
 export type { CertificationReport } from './report/model.ts';

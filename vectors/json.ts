@@ -1,6 +1,6 @@
 // Strict field readers for vector JSON. Every error names where it happened
 // (file, group, tcId, field), so a malformed vector file explains itself.
-import { fromHex } from '../src/harness/compare.ts';
+import { fromHex } from '../src/check/bytes.ts';
 
 /** A vector file that cannot be used, with the place inside it. */
 export class VectorFormatError extends Error {

@@ -1,6 +1,6 @@
 // Progress for long runs: one rewritten status line on a TTY, plain lines
 // (one per finished check) otherwise, so CI logs stay readable.
-import type { CheckResult } from '../harness/evidence.ts';
+import type { CheckResult } from '../check/evidence.ts';
 import type { ProgressListener } from '../harness/runner.ts';
 
 const STATUS_WORD = { pass: 'pass', fail: 'FAIL', skip: 'skip' } as const;

@@ -74,17 +74,7 @@ export interface CryptoBackend {
   readonly insecure?: boolean;
 }
 
-/**
- * Thrown by a backend for an input it cannot honour by design (a seed given to
- * a non-deterministic backend, a context string the library has no API for).
- * Checks turn it into `skip` with the message as the reason, never into pass.
- */
-export class UnsupportedCapabilityError extends Error {
-  constructor(backend: string, what: string) {
-    super(`backend ${backend} does not support ${what}`);
-    this.name = 'UnsupportedCapabilityError';
-  }
-}
+export { UnsupportedCapabilityError } from '../check/unsupported.ts';
 
 /** Thrown when a backend is asked for an algorithm it does not list. */
 export class UnsupportedAlgorithmError extends Error {

@@ -1,5 +1,5 @@
 // The gate: turns check results into the run's verdict, with reasons.
-import { isUnsupportedSkip, type CheckResult, type Profile } from './evidence.ts';
+import { isUnsupportedSkip, type CheckResult, type Profile } from '../check/evidence.ts';
 
 export interface GateDecision {
   verdict: 'pass' | 'fail';

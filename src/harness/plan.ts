@@ -2,7 +2,7 @@
 // is plain data, so a worker process can rebuild exactly the same checks.
 import { loadBackend } from '../crypto/select.ts';
 import type { CryptoBackend } from '../crypto/backend.ts';
-import type { Check, CheckContext, Profile } from './evidence.ts';
+import type { Check, CheckContext, Profile } from '../check/evidence.ts';
 import { suitesFor, type Command } from './profiles.ts';
 
 export interface RunPlan {

@@ -6,7 +6,7 @@
 // id, so neither does any result.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Check, CheckResult } from './evidence.ts';
+import type { Check, CheckResult } from '../check/evidence.ts';
 import { checkKey, type BuiltRun, type RunPlan } from './plan.ts';
 import { runCheck, type ProgressListener } from './runner.ts';
 

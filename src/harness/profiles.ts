@@ -4,12 +4,12 @@ import { cryptoSuite } from '../../suites/crypto/index.ts';
 import { fallbackSuite } from '../../suites/fallback/index.ts';
 import { katSuite } from '../../suites/kat/index.ts';
 import { meshSuite } from '../../suites/mesh/index.ts';
-import type { Suite } from './suite.ts';
+import type { HarnessSuite } from '../../suites/env.ts';
 
 export type Command = 'kat' | 'certify';
 
-export function suitesFor(command: Command): Suite[] {
-  const known: Suite[] = [cryptoSuite, katSuite];
+export function suitesFor(command: Command): HarnessSuite[] {
+  const known: HarnessSuite[] = [cryptoSuite, katSuite];
   switch (command) {
     case 'kat':
       return known;

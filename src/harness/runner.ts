@@ -1,7 +1,7 @@
 // Runs checks one after another, timing each and turning a crash into a
 // failing result, and tells a progress listener what is happening.
 import { UnsupportedCapabilityError } from '../crypto/backend.ts';
-import { fail, type Check, type CheckContext, type CheckResult, type Verdict } from './evidence.ts';
+import { fail, type Check, type CheckContext, type CheckResult, type Verdict } from '../check/evidence.ts';
 
 export interface ProgressListener {
   started?(check: Check, index: number, total: number): void;

@@ -2,8 +2,8 @@
 // the reference passes them, and each seeded mutant must fail at least one.
 // They drive a ManualClock, so an hour-long TTL costs microseconds.
 import { pino } from 'pino';
-import { fail, pass } from '../harness/evidence.ts';
-import type { Evidence, Verdict } from '../harness/evidence.ts';
+import { fail, pass } from '../check/evidence.ts';
+import type { Evidence, Verdict } from '../check/evidence.ts';
 import type { AlertDelivery, AlertSink, AlertmanagerAlert } from './alerts.ts';
 import { FALLBACK_EXPIRED_EXIT_CODE, ManualClock } from './fallback-config.ts';
 import type { FallbackController, FallbackControllerFactory, FallbackExpiry } from './fallback.ts';

@@ -2,7 +2,7 @@
 // the middle; every side must end in a MeshError or an honest session.
 import { concatBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
-import { fail, pass, type Verdict } from '../harness/evidence.ts';
+import { fail, pass, type Verdict } from '../check/evidence.ts';
 import { MeshError, reasonOf } from './errors.ts';
 import type { HandshakeConn, HandshakeResult } from './handshake.ts';
 import type { SuiteName } from './suites.ts';

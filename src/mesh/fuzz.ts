@@ -4,7 +4,7 @@
 // outcomes are a decoded value or a MeshError; anything else (a TypeError,
 // RangeError, a hang) is a crash a peer could trigger.
 import fc from 'fast-check';
-import { fail, pass, type Verdict } from '../harness/evidence.ts';
+import { fail, pass, type Verdict } from '../check/evidence.ts';
 import { Channel, SlidingReplayWindow } from './channel.ts';
 import { MeshError } from './errors.ts';
 import { decodeCertificate } from './identity.ts';

@@ -5,7 +5,7 @@
 // probe built to catch it (docs/mesh.md, "Mutants and probes").
 import type { CryptoBackend } from '../crypto/backend.ts';
 import { createNobleBackend } from '../crypto/noble.ts';
-import { fail, pass, type Verdict } from '../harness/evidence.ts';
+import { fail, pass, type Verdict } from '../check/evidence.ts';
 import { Channel } from './channel.ts';
 import { reasonOf } from './errors.ts';
 import { initiate, respond, type HandshakeConfig, type HandshakeConn, type HandshakeResult } from './handshake.ts';

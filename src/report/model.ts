@@ -1,10 +1,11 @@
 // The certification report: the versioned JSON document every writer,
 // policy and verifier reads. The zod schema is the source of truth.
 import { z } from 'zod';
+import type { CaseCounts, CheckResult, Evidence } from '../check/evidence.ts';
 
 export const SCHEMA_VERSION = '1.0.0';
 
-const caseCounts = z.object({ total: z.number(), passed: z.number(), failed: z.number(), skipped: z.number() });
+const caseCounts: z.ZodType<CaseCounts> = z.object({ total: z.number(), passed: z.number(), failed: z.number(), skipped: z.number() });
 
 export const checkResultSchema = z.object({
   id: z.string().min(1),
@@ -35,4 +36,13 @@ export const certificationSchema = z.object({
 });
 
 export type CertificationReport = z.infer<typeof certificationSchema>;
-export type ReportedCheck = z.infer<typeof checkResultSchema>;
+/** A check as the report holds it: exactly the runner's CheckResult (src/check). */
+export type ReportedCheck = CheckResult;
+
+// The schema validates what the runner produces; these lines fail to compile
+// when the two drift apart.
+type Parsed = z.infer<typeof checkResultSchema>;
+const _reportAcceptsResults = (r: CheckResult): Parsed => r;
+const _resultsAcceptReport = (r: Parsed): CheckResult => ({ ...r, evidence: r.evidence as Evidence });
+void _reportAcceptsResults;
+void _resultsAcceptReport;

@@ -2,8 +2,8 @@
 // trips, tampering, context binding, determinism and interop.
 import { createNobleBackend } from '../../src/crypto/noble.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import { fail, pass, type Check } from '../../src/harness/evidence.ts';
-import type { Suite, SuiteEnv } from '../../src/harness/suite.ts';
+import { fail, pass, type Check } from '../../src/check/evidence.ts';
+import type { HarnessSuite, SuiteEnv } from '../env.ts';
 import { kemChecks } from './kem.ts';
 import type { PropertyCheckSpec } from './plan.ts';
 import { sigChecks } from './sig.ts';
@@ -57,7 +57,7 @@ export function buildCryptoChecks(backends: readonly CryptoBackend[], ref = refe
   return checks;
 }
 
-export const cryptoSuite: Suite = {
+export const cryptoSuite: HarnessSuite = {
   name: 'crypto',
   checks: (env: SuiteEnv) => buildCryptoChecks(env.backends),
 };

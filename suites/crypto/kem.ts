@@ -3,9 +3,9 @@
 import { shake256 } from '@noble/hashes/sha3.js';
 import { KEM_SIZES, type KemAlg } from '../../src/crypto/algorithms.ts';
 import type { Kem } from '../../src/crypto/backend.ts';
-import { bytesEqual, describeDifference as mismatch } from '../../src/harness/compare.ts';
-import { unsupported, type Check, type Verdict } from '../../src/harness/evidence.ts';
-import { checkProperty } from '../../src/harness/property.ts';
+import { bytesEqual, describeDifference as mismatch } from '../../src/check/bytes.ts';
+import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
+import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
 import { propertyCheck, type PropertyCheckSpec } from './plan.ts';
 

@@ -1,7 +1,7 @@
 // How much each property check runs, and what it is compared against.
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { Check, Profile, Verdict } from '../../src/harness/evidence.ts';
-import { deriveSeed } from '../../src/harness/property.ts';
+import type { Check, Profile, Verdict } from '../../src/check/evidence.ts';
+import { deriveSeed } from '../../src/check/property.ts';
 
 export interface PropertyCheckSpec {
   /** The backend under test. */

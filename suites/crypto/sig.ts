@@ -2,9 +2,9 @@
 // determinism and hedging against the reference, and cross-backend interop.
 import { SIG_SIZES, type SigAlg } from '../../src/crypto/algorithms.ts';
 import type { Signer } from '../../src/crypto/backend.ts';
-import { bytesEqual, describeDifference as mismatch } from '../../src/harness/compare.ts';
-import { unsupported, type Check, type Verdict } from '../../src/harness/evidence.ts';
-import { checkProperty } from '../../src/harness/property.ts';
+import { bytesEqual, describeDifference as mismatch } from '../../src/check/bytes.ts';
+import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
+import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
 import { propertyCheck, type PropertyCheckSpec } from './plan.ts';
 

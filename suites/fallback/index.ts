@@ -3,10 +3,10 @@
 // functions fail on the seeded mutant in test/mutants/mesh.
 import { checkFallbackExpiresClosed, checkFallbackRecovers } from '../../src/mesh/fallback-checks.ts';
 import { createFallbackController } from '../../src/mesh/fallback.ts';
-import type { Check } from '../../src/harness/evidence.ts';
-import type { Suite } from '../../src/harness/suite.ts';
+import type { Check } from '../../src/check/evidence.ts';
+import type { HarnessSuite } from '../env.ts';
 
-export const fallbackSuite: Suite = {
+export const fallbackSuite: HarnessSuite = {
   name: 'fallback',
   checks: (): Check[] => [
     {

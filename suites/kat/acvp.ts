@@ -2,7 +2,7 @@
 // function and interface, and what to compare byte for byte.
 import { KEM_SIZES } from '../../src/crypto/algorithms.ts';
 import { UnsupportedCapabilityError, type CryptoBackend, type Kem, type Signer } from '../../src/crypto/backend.ts';
-import type { Mismatch } from '../../src/harness/evidence.ts';
+import type { Mismatch } from '../../src/check/evidence.ts';
 import type { DsaCase, DsaSigInput, KemCase } from '../../vectors/acvp.ts';
 import { preHashMessage } from './prehash.ts';
 import { concatBytes } from '@noble/hashes/utils.js';

@@ -4,8 +4,8 @@
 // load becomes its own failing check (kat/load/<path>) and the rest still run.
 import { KEM_ALGS, SIG_ALGS, type KemAlg, type SigAlg } from '../../src/crypto/algorithms.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import { fail, pass, skip, type Check, type Verdict } from '../../src/harness/evidence.ts';
-import type { Suite, SuiteEnv } from '../../src/harness/suite.ts';
+import { fail, pass, skip, type Check, type Verdict } from '../../src/check/evidence.ts';
+import type { HarnessSuite, SuiteEnv } from '../env.ts';
 import {
   ACVP_DSA_FUNCTIONS,
   ACVP_KEM_FUNCTIONS,
@@ -245,7 +245,7 @@ export function buildKatChecks(backends: readonly CryptoBackend[], vectors: Load
   return [...vectors.errors.map(loadErrorCheck), inventoryCheck(idx), ...backends.flatMap((b) => backendChecks(b, idx))];
 }
 
-export const katSuite: Suite = {
+export const katSuite: HarnessSuite = {
   name: 'kat',
   async checks(env: SuiteEnv): Promise<Check[]> {
     const vectors = await loadVectorDir(env.vectorsDir ?? defaultVectorsDir());

@@ -4,8 +4,8 @@
 import { isKemAlg, type KemAlg, type SigAlg } from '../../src/crypto/algorithms.ts';
 import { UnsupportedCapabilityError, type CryptoBackend } from '../../src/crypto/backend.ts';
 import { createXWing } from '../../src/crypto/xwing.ts';
-import { diffBytes, fromHex } from '../../src/harness/compare.ts';
-import { fail, pass, unsupported, type Evidence, type Profile, type Verdict } from '../../src/harness/evidence.ts';
+import { diffBytes, fromHex } from '../../src/check/bytes.ts';
+import { fail, pass, unsupported, type Evidence, type Profile, type Verdict } from '../../src/check/evidence.ts';
 import {
   ACCUMULATED_MLDSA,
   ACCUMULATED_MLKEM,

@@ -2,7 +2,7 @@
 // counts, the first failure (file, tcId, field, byte offset, hex prefixes),
 // the files that ran, and per-flag counts for Wycheproof.
 import { UnsupportedCapabilityError } from '../../src/crypto/backend.ts';
-import { diffBytes } from '../../src/harness/compare.ts';
+import { diffBytes } from '../../src/check/bytes.ts';
 import {
   fail,
   pass,
@@ -12,7 +12,7 @@ import {
   type Mismatch,
   type Verdict,
   type VectorFile,
-} from '../../src/harness/evidence.ts';
+} from '../../src/check/evidence.ts';
 
 /** Where a case comes from, for naming it in a failure. */
 export interface CaseRef {

@@ -2,7 +2,7 @@
 // invalid: the operation must be refused; acceptable: either, as long as
 // nothing crashes.
 import { UnsupportedCapabilityError, type CryptoBackend, type Kem, type Signer } from '../../src/crypto/backend.ts';
-import type { Mismatch } from '../../src/harness/evidence.ts';
+import type { Mismatch } from '../../src/check/evidence.ts';
 import type { WycheproofDsaCase, WycheproofKemCase } from '../../vectors/wycheproof.ts';
 import { compareFields, expectAccepted, expectRejected, mismatch, type CaseBody } from './tally.ts';
 

@@ -2,9 +2,9 @@
 // forged ACCEPT, a forged FINISH, nonce reuse across directions, replayed
 // records), garbage frames through every decoder and hostile frames through
 // live handshakes. The same probes fail on the seeded mutants in test/mutants/mesh.
-import type { Check } from '../../src/harness/evidence.ts';
-import { deriveSeed } from '../../src/harness/property.ts';
-import type { Suite } from '../../src/harness/suite.ts';
+import type { Check } from '../../src/check/evidence.ts';
+import { deriveSeed } from '../../src/check/property.ts';
+import type { HarnessSuite } from '../env.ts';
 import {
   probeDirectionKeystreams,
   probeForgedAccept,
@@ -20,7 +20,7 @@ const FUZZ_RUNS = { pr: 2_000, release: 10_000 } as const;
 /** Live handshakes with one hostile frame each (~12 ms apiece): pr stays under ~3 s. */
 const HANDSHAKE_FUZZ_RUNS = { pr: 200, release: 2_000 } as const;
 
-export const meshSuite: Suite = {
+export const meshSuite: HarnessSuite = {
   name: 'mesh',
   checks: (): Check[] => [
     {

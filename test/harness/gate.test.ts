@@ -1,6 +1,6 @@
 // The gate and the runner: what makes a run fail.
 import { describe, expect, it } from 'vitest';
-import { fail, pass, skip, unsupported, type Check, type CheckResult } from '../../src/harness/evidence.ts';
+import { fail, pass, skip, unsupported, type Check, type CheckResult } from '../../src/check/evidence.ts';
 import { decide } from '../../src/harness/gate.ts';
 import { runChecks } from '../../src/harness/runner.ts';
 import { UnsupportedCapabilityError } from '../../src/crypto/backend.ts';

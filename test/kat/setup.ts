@@ -1,7 +1,7 @@
 // Where the tests find the shared vector data, and a cached load of it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CheckContext, Profile, Verdict } from '../../src/harness/evidence.ts';
+import type { CheckContext, Profile, Verdict } from '../../src/check/evidence.ts';
 import { loadVectorDir, type LoadedVectors } from '../../vectors/discover.ts';
 
 /** PQC_VECTORS_DIR, else ../shared/vectors beside the repository (CI and development). */

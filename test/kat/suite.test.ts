@@ -9,7 +9,7 @@ import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { createLiboqsBackend } from '../../src/crypto/liboqs.ts';
 import { createNobleBackend } from '../../src/crypto/noble.ts';
 import { createPqcleanBackend } from '../../src/crypto/pqclean.ts';
-import type { Profile, Check, Verdict } from '../../src/harness/evidence.ts';
+import type { Profile, Check, Verdict } from '../../src/check/evidence.ts';
 import { buildKatChecks, katSuite } from '../../suites/kat/index.ts';
 import { ACVP_HASH_ALGS } from '../../vectors/acvp.ts';
 import { loadVectorDir } from '../../vectors/discover.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { createNobleBackend } from '../../src/crypto/noble.ts';
-import type { Check, Profile } from '../../src/harness/evidence.ts';
+import type { Check, Profile } from '../../src/check/evidence.ts';
 import {
   accumulatedCheck,
   acvpDsaCheck,

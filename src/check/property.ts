@@ -1,7 +1,7 @@
 // Runs a fast-check property as a check and turns the outcome into a verdict
 // with replayable evidence (seed, path, shrunk counterexample).
 import fc from 'fast-check';
-import { UnsupportedCapabilityError } from '../crypto/backend.ts';
+import { UnsupportedCapabilityError } from './unsupported.ts';
 import { fail, pass, unsupported as unsupportedVerdict, type Evidence, type Verdict } from './evidence.ts';
 
 /** A check's own seed: the run seed mixed with its id, so reordering checks changes nothing. */

@@ -1,0 +1,10 @@
+// A suite is a family of checks built for one run's configuration. Suites
+// only build checks; the runner runs them and the report reads the results.
+// The environment is a parameter so this module needs nothing above it.
+import type { Check } from './evidence.ts';
+
+export interface Suite<Env> {
+  /** Prefix of every check id it builds, e.g. "kat/acvp". */
+  name: string;
+  checks(env: Env): Check[] | Promise<Check[]>;
+}
