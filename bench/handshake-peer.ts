@@ -4,11 +4,12 @@
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { loadBackend } from '../src/crypto/select.ts';
-import { FramedConnection } from '../src/mesh/connection.ts';
-import { respond } from '../src/mesh/handshake.ts';
-import { caPaths, nodePaths, readCertificate, readIdentity, trustAnchor } from '../src/mesh/identity.ts';
-import { referenceProtocol } from '../src/mesh/protocol.ts';
-import { bindSuites } from '../src/mesh/suites.ts';
+import { FramedConnection } from '../src/mesh/node/connection.ts';
+import { respond } from '../src/mesh/protocol/handshake.ts';
+import { trustAnchor } from '../src/mesh/protocol/certificate.ts';
+import { caPaths, nodePaths, readCertificate, readIdentity } from '../src/mesh/node/identity-files.ts';
+import { referenceProtocol } from '../src/mesh/protocol/seams.ts';
+import { bindCipherSuites } from '../src/mesh/protocol/ciphersuites.ts';
 
 const [backendName, dir] = process.argv.slice(2);
 const backend = await loadBackend(backendName, { logger: pino({ level: 'silent' }) });
@@ -16,7 +17,7 @@ const p = nodePaths(dir, 'bench-r');
 const config = {
   identity: readIdentity(p.cert, p.key),
   trust: trustAnchor(readCertificate(caPaths(dir).cert), backend),
-  suites: bindSuites(backend),
+  suites: bindCipherSuites(backend),
   offer: [],
   accepts: () => true,
   isPeer: () => true,

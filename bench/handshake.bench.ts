@@ -11,11 +11,12 @@ import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import type { CryptoBackend } from '../src/crypto/backend.ts';
 import { loadBackend } from '../src/crypto/select.ts';
-import { FramedConnection } from '../src/mesh/connection.ts';
-import { initiate, respond, type HandshakeConfig } from '../src/mesh/handshake.ts';
-import { caPaths, createCa, issueNode, nodePaths, trustAnchor, writeIdentity, type Identity } from '../src/mesh/identity.ts';
-import { referenceProtocol } from '../src/mesh/protocol.ts';
-import { bindSuites } from '../src/mesh/suites.ts';
+import { FramedConnection } from '../src/mesh/node/connection.ts';
+import { initiate, respond, type HandshakeConfig } from '../src/mesh/protocol/handshake.ts';
+import { createCa, issueNode, trustAnchor, type Identity } from '../src/mesh/protocol/certificate.ts';
+import { caPaths, nodePaths, writeIdentity } from '../src/mesh/node/identity-files.ts';
+import { referenceProtocol } from '../src/mesh/protocol/seams.ts';
+import { bindCipherSuites } from '../src/mesh/protocol/ciphersuites.ts';
 import { createXWing } from '../src/crypto/xwing.ts';
 
 const args = process.argv.slice(2);
@@ -73,7 +74,7 @@ function configFor(identity: Identity, ca: Identity, backend: CryptoBackend): Ha
   return {
     identity,
     trust: trustAnchor(ca.certificate, backend),
-    suites: bindSuites(backend),
+    suites: bindCipherSuites(backend),
     offer: ['XWING-MLDSA65'],
     accepts: () => true,
     isPeer: () => true,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxyServer } from '../chaos/toxiproxy/index.ts';
-import { Probe, portOf, startEchoServer } from '../chaos/toxiproxy/testkit.ts';
+import { Probe, portOf, startEchoServer } from '../test/support/toxiproxy.ts';
 
 const REQUEST = Buffer.from('0123456789abcdef'); // 16 bytes
 /** Large enough that one transfer takes ~100 ms, far above timer and scheduling noise. */

@@ -11,7 +11,7 @@ import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
 import { serveAsWorker } from './harness/worker.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
-import { registerMeshCommands } from './mesh/commands.ts';
+import { registerMeshCommands } from './mesh/node/commands.ts';
 import { registerVectorsCommand } from '../vectors/cli.ts';
 import { defaultVectorsDir } from '../vectors/discover.ts';
 

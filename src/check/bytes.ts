@@ -42,10 +42,6 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return firstDifference(a, b) < 0;
 }
 
-export function toHex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
-}
-
 /** Strict hex decoding: odd length or a non-hex digit is an error naming the field. */
 export function fromHex(hex: string, field = 'hex'): Uint8Array {
   if (hex.length % 2 !== 0) throw new Error(`${field}: odd-length hex (${hex.length} digits)`);

@@ -2,8 +2,8 @@
 // (never prom-client's global one) so several nodes can live in one process,
 // as they do in tests, without their series colliding.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { FAILURE_REASONS } from './errors.ts';
-import type { FailureReason } from './errors.ts';
+import { FAILURE_REASONS } from './protocol/errors.ts';
+import type { FailureReason } from './protocol/errors.ts';
 
 /**
  * The closed set of handshake failure reasons: the protocol's connection

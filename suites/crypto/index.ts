@@ -5,7 +5,7 @@ import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { fail, pass, type Check } from '../../src/check/evidence.ts';
 import type { HarnessSuite, SuiteEnv } from '../env.ts';
 import { kemChecks } from './kem.ts';
-import type { PropertyCheckSpec } from './plan.ts';
+import type { PropertyCheckSpec } from './property-check.ts';
 import { sigChecks } from './sig.ts';
 
 /** noble is the reference: pure, fully deterministic, and checked against every NIST vector by the kat suite. */

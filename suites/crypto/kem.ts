@@ -7,7 +7,7 @@ import { bytesEqual, describeDifference as mismatch } from '../../src/check/byte
 import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
 import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
-import { propertyCheck, type PropertyCheckSpec } from './plan.ts';
+import { propertyCheck, type PropertyCheckSpec } from './property-check.ts';
 
 function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Array, ss?: Uint8Array): string | undefined {
   const want = KEM_SIZES[alg];

@@ -6,7 +6,7 @@ import { bytesEqual, describeDifference as mismatch } from '../../src/check/byte
 import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
 import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
-import { propertyCheck, type PropertyCheckSpec } from './plan.ts';
+import { propertyCheck, type PropertyCheckSpec } from './property-check.ts';
 
 const ZERO_RND = new Uint8Array(32);
 

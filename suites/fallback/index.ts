@@ -1,8 +1,8 @@
 // The fallback suite: the reference fallback controller held to its contract
 // (alert, gauge, TTL fail-closed with exit code 3, recovery). The same check
 // functions fail on the seeded mutant in test/mutants/mesh.
-import { checkFallbackExpiresClosed, checkFallbackRecovers } from '../../src/mesh/fallback-checks.ts';
-import { createFallbackController } from '../../src/mesh/fallback.ts';
+import { checkFallbackExpiresClosed, checkFallbackRecovers } from './checks.ts';
+import { createFallbackController } from '../../src/mesh/fallback/controller.ts';
 import type { Check } from '../../src/check/evidence.ts';
 import type { HarnessSuite } from '../env.ts';
 

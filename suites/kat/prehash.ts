@@ -38,11 +38,6 @@ function contextPrefix(domain: 0 | 1, ctx: Uint8Array): Uint8Array {
   return Uint8Array.of(domain, ctx.length);
 }
 
-/** Alg. 2 line 10: M' = 0 || |ctx| || ctx || M (pure ML-DSA). */
-export function pureMessage(ctx: Uint8Array, m: Uint8Array): Uint8Array {
-  return concatBytes(contextPrefix(0, ctx), ctx, m);
-}
-
 /** Alg. 4 lines 10-23: M' = 1 || |ctx| || ctx || OID || PH(M) (HashML-DSA). */
 export function preHashMessage(alg: AcvpHashAlg, ctx: Uint8Array, m: Uint8Array): Uint8Array {
   return concatBytes(contextPrefix(1, ctx), ctx, hashOid(alg), PRE_HASHES[alg].digest(m));

@@ -1,19 +1,19 @@
-// The mesh protocol suite: attack probes against the reference protocol (a
+// The mesh protocol suite: attacks on the reference protocol (a
 // forged ACCEPT, a forged FINISH, nonce reuse across directions, replayed
 // records), garbage frames through every decoder and hostile frames through
-// live handshakes. The same probes fail on the seeded mutants in test/mutants/mesh.
+// live handshakes. The same checks fail on the seeded mutants in test/mutants/mesh.
 import type { Check } from '../../src/check/evidence.ts';
 import { deriveSeed } from '../../src/check/property.ts';
 import type { HarnessSuite } from '../env.ts';
 import {
-  probeDirectionKeystreams,
-  probeForgedAccept,
-  probeForgedFinish,
-  probeGarbageFrames,
-  probeHandshakeGarbage,
-  probeReplay,
-} from '../../src/mesh/probes.ts';
-import { referenceProtocol } from '../../src/mesh/protocol.ts';
+  checkDirectionKeystreams,
+  checkForgedAccept,
+  checkForgedFinish,
+  checkGarbageFrames,
+  checkHandshakeGarbage,
+  checkReplay,
+} from './attacks.ts';
+import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
 
 /** Garbage frames per run: the release profile runs at least 10 000. */
 const FUZZ_RUNS = { pr: 2_000, release: 10_000 } as const;
@@ -26,33 +26,33 @@ export const meshSuite: HarnessSuite = {
     {
       id: 'mesh/handshake/forged-accept',
       title: 'a forged ACCEPT (victim certificate, impostor key) is refused with bad_signature',
-      run: () => probeForgedAccept(referenceProtocol),
+      run: () => checkForgedAccept(referenceProtocol),
     },
     {
       id: 'mesh/handshake/forged-finish',
       title: 'a forged FINISH (victim certificate, impostor key) is refused by the responder with bad_signature',
-      run: () => probeForgedFinish(referenceProtocol),
+      run: () => checkForgedFinish(referenceProtocol),
     },
     {
       id: 'mesh/handshake/garbage',
       title: 'hostile HELLO / ACCEPT / FINISH frames end every handshake in a MeshError or a session with the honest peer',
       run: (ctx) =>
-        probeHandshakeGarbage(referenceProtocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
+        checkHandshakeGarbage(referenceProtocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
     },
     {
       id: 'mesh/channel/direction-keys',
       title: 'the two directions of a session never share key and nonce',
-      run: () => probeDirectionKeystreams(referenceProtocol),
+      run: () => checkDirectionKeystreams(referenceProtocol),
     },
     {
       id: 'mesh/channel/replay',
       title: 'replays inside and outside the window and across a key update are refused, never delivered',
-      run: () => probeReplay(referenceProtocol),
+      run: () => checkReplay(referenceProtocol),
     },
     {
       id: 'mesh/wire/garbage-frames',
       title: 'random and mutated frames are refused without crashing the node',
-      run: (ctx) => probeGarbageFrames(referenceProtocol, FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/wire/garbage-frames')),
+      run: (ctx) => checkGarbageFrames(referenceProtocol, FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/wire/garbage-frames')),
     },
   ],
 };

@@ -2,8 +2,8 @@
 // toxiproxy-node-client where it has a call, raw HTTP for the rest (PATCH,
 // error bodies, headers). Runs against TOXIPROXY_URL when set.
 import { describe, expect, it } from 'vitest';
-import { startEchoServer, type EchoServer, type ToxiproxySession } from '../../chaos/toxiproxy/testkit.ts';
-import { useToxiproxy } from './fixture.ts';
+import { startEchoServer, type EchoServer, type ToxiproxySession } from '../support/toxiproxy.ts';
+import { useToxiproxy } from '../support/toxiproxy-fixture.ts';
 
 let tp: ToxiproxySession;
 let echo: EchoServer;

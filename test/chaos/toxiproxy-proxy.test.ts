@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startToxiproxyServer, toxiproxyFor } from '../../chaos/toxiproxy/index.ts';
-import { Probe, expectRefused, portOf, startEchoServer, type EchoServer, type ToxiproxySession } from '../../chaos/toxiproxy/testkit.ts';
-import { useToxiproxy } from './fixture.ts';
+import { Probe, expectRefused, portOf, startEchoServer, type EchoServer, type ToxiproxySession } from '../support/toxiproxy.ts';
+import { useToxiproxy } from '../support/toxiproxy-fixture.ts';
 
 let tp: ToxiproxySession;
 let echo: EchoServer;

@@ -5,8 +5,8 @@ import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Proxy } from 'toxiproxy-node-client';
 import { describe, expect, it } from 'vitest';
-import { Probe, portOf, sleep, type EchoServer, type ToxiproxySession } from '../../chaos/toxiproxy/testkit.ts';
-import { useToxiproxy } from './fixture.ts';
+import { Probe, portOf, sleep, type EchoServer, type ToxiproxySession } from '../support/toxiproxy.ts';
+import { useToxiproxy } from '../support/toxiproxy-fixture.ts';
 
 const EPS = 2;
 const SLACK = 1000;

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Proxy } from 'toxiproxy-node-client';
 import { describe, expect, it } from 'vitest';
-import { Probe, portOf, sleep, type EchoServer, type ToxiproxySession } from '../../chaos/toxiproxy/testkit.ts';
-import { useToxiproxy } from './fixture.ts';
+import { Probe, portOf, sleep, type EchoServer, type ToxiproxySession } from '../support/toxiproxy.ts';
+import { useToxiproxy } from '../support/toxiproxy-fixture.ts';
 
 /** Timers may fire a hair early and clocks differ slightly between processes. */
 const EPS = 2;

@@ -2,8 +2,8 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { startAdmin } from '../../src/mesh/admin.ts';
-import type { MeshNode } from '../../src/mesh/node.ts';
+import { startAdmin } from '../../src/mesh/node/admin.ts';
+import type { MeshNode } from '../../src/mesh/node/node.ts';
 
 const sent: { to: string; payload: string }[] = [];
 const errors: unknown[] = [];

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { AlertmanagerClient, alertsEndpoint, buildAlert, resolvedAlert } from '../../src/mesh/alerts.ts';
-import type { AlertDelivery } from '../../src/mesh/alerts.ts';
-import { startAlertReceiver } from './alert-receiver.ts';
-import type { AlertReceiver } from './alert-receiver.ts';
+import { AlertmanagerClient, alertsEndpoint, buildAlert, resolvedAlert } from '../../src/mesh/fallback/alerts.ts';
+import type { AlertDelivery } from '../../src/mesh/fallback/alerts.ts';
+import { startAlertReceiver } from '../support/alert-receiver.ts';
+import type { AlertReceiver } from '../support/alert-receiver.ts';
 
 const STARTS_AT = new Date('2030-01-01T00:00:00.000Z');
 const ALERT = buildAlert({

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Channel, SlidingReplayWindow } from '../../src/mesh/channel.ts';
-import { reasonOf } from '../../src/mesh/errors.ts';
-import { fuzzFrames } from '../../src/mesh/fuzz.ts';
-import { initiate, respond } from '../../src/mesh/handshake.ts';
-import { memoryPair } from '../../src/mesh/probes.ts';
-import { FrameType, encodeRecord, type Frame } from '../../src/mesh/wire.ts';
-import { handshakeConfig, makePki } from './helpers/pki.ts';
+import { Channel, SlidingReplayWindow } from '../../src/mesh/protocol/channel.ts';
+import { reasonOf } from '../../src/mesh/protocol/errors.ts';
+import { fuzzFrames } from '../../suites/mesh/fuzz-frames.ts';
+import { initiate, respond } from '../../src/mesh/protocol/handshake.ts';
+import { memoryPair } from '../../suites/mesh/memory-pair.ts';
+import { FrameType, encodeRecord, type Frame } from '../../src/mesh/protocol/wire.ts';
+import { handshakeConfig, makePki } from '../support/pki.ts';
 
 const pki = makePki();
 
 async function session() {
-  const { a, b } = memoryPair();
+  const { initiator: a, responder: b } = memoryPair();
   const frames: Frame[] = [];
   const tap = (c: typeof a) => ({
     ...c,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodeConfig } from '../../src/mesh/config.ts';
+import { parseNodeConfig } from '../../src/mesh/node/config.ts';
 
 const base = {
   id: 'n1',

@@ -3,18 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { RecordingAlertSink } from '../../src/mesh/fallback-checks.ts';
+import { ManualClock, RecordingAlertSink } from '../../suites/fallback/kit.ts';
 import {
   DEFAULT_FALLBACK_TTL_SECONDS,
   FALLBACK_EXPIRED_EXIT_CODE,
   FallbackController,
-  ManualClock,
   fallbackFromEnv,
-} from '../../src/mesh/fallback.ts';
-import type { FallbackControllerOptions, FallbackExpiry } from '../../src/mesh/fallback.ts';
+} from '../../src/mesh/fallback/controller.ts';
+import type { FallbackControllerOptions, FallbackExpiry } from '../../src/mesh/fallback/controller.ts';
 import { MeshMetrics } from '../../src/mesh/metrics.ts';
-import { startAlertReceiver } from './alert-receiver.ts';
-import type { AlertReceiver } from './alert-receiver.ts';
+import { startAlertReceiver } from '../support/alert-receiver.ts';
+import type { AlertReceiver } from '../support/alert-receiver.ts';
 
 const silent = pino({ level: 'silent' });
 const ALLOWS = { allowClassicalFallback: true };

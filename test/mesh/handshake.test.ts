@@ -1,11 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { initiate, respond, type HandshakeConfig } from '../../src/mesh/handshake.ts';
-import { type MeshError, reasonOf } from '../../src/mesh/errors.ts';
-import { FrameType, decodeAccept, decodeHello, encodeAccept, encodeHello } from '../../src/mesh/wire.ts';
-import type { FramedConnection } from '../../src/mesh/connection.ts';
-import { handshakeConfig, makePki, type TestPki } from './helpers/pki.ts';
-import { framedPair } from './helpers/pipe.ts';
-import { relayed } from './helpers/relay.ts';
+import { initiate, respond, type HandshakeConfig } from '../../src/mesh/protocol/handshake.ts';
+import { type MeshError, reasonOf } from '../../src/mesh/protocol/errors.ts';
+import { FrameType, decodeAccept, decodeHello, encodeAccept, encodeHello } from '../../src/mesh/protocol/wire.ts';
+import type { FramedConnection } from '../../src/mesh/node/connection.ts';
+import { handshakeConfig, makePki, type TestPki } from '../support/pki.ts';
+import { framedPair } from '../support/pipe.ts';
+import { relayed } from '../support/relay.ts';
 
 let pki: TestPki;
 const cleanups: (() => void)[] = [];

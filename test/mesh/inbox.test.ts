@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { Inbox } from '../../src/mesh/inbox.ts';
+import { Inbox } from '../../src/mesh/node/inbox.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,15 +1,15 @@
-// Each protocol probe passes on the reference and fails on the mutants built
-// to defeat it; the "gap" rows show which probe a mutant slipped past before.
+// Each protocol check passes on the reference and fails on the mutants built
+// to defeat it; the "gap" rows show which check a mutant slipped past before.
 import { describe, expect, it } from 'vitest';
 import {
-  probeDirectionKeystreams,
-  probeForgedAccept,
-  probeForgedFinish,
-  probeGarbageFrames,
-  probeHandshakeGarbage,
-  probeReplay,
-} from '../../src/mesh/probes.ts';
-import { referenceProtocol, type MeshProtocol } from '../../src/mesh/protocol.ts';
+  checkDirectionKeystreams,
+  checkForgedAccept,
+  checkForgedFinish,
+  checkGarbageFrames,
+  checkHandshakeGarbage,
+  checkReplay,
+} from '../../suites/mesh/attacks.ts';
+import { referenceProtocol, type MeshProtocol } from '../../src/mesh/protocol/seams.ts';
 import crashingReplayWindow from '../mutants/mesh/crashing-replay-window.ts';
 import fixedSizeSignatureBuffer from '../mutants/mesh/fixed-size-signature-buffer.ts';
 import lastSeqOnlyWindow from '../mutants/mesh/last-seq-only-window.ts';
@@ -18,17 +18,17 @@ import sharedDirectionKeys from '../mutants/mesh/shared-direction-keys.ts';
 import skipsFinishSignature from '../mutants/mesh/skips-finish-signature.ts';
 import skipsSignature from '../mutants/mesh/skips-transcript-signature.ts';
 
-type Probe = (p: MeshProtocol) => Promise<{ status: string; reason?: string; evidence: Record<string, unknown> }>;
+type ProtocolCheck = (p: MeshProtocol) => Promise<{ status: string; reason?: string; evidence: Record<string, unknown> }>;
 
 const HANDSHAKE_FUZZ_SEED = 20261127;
-const handshakeGarbage: Probe = (p) => probeHandshakeGarbage(p, 200, HANDSHAKE_FUZZ_SEED);
-const garbageFrames: Probe = (p) => probeGarbageFrames(p, 2_000, 20261127);
+const handshakeGarbage: ProtocolCheck = (p) => checkHandshakeGarbage(p, 200, HANDSHAKE_FUZZ_SEED);
+const garbageFrames: ProtocolCheck = (p) => checkGarbageFrames(p, 2_000, 20261127);
 
-const cases: [string, Probe, MeshProtocol[]][] = [
-  ['a forged ACCEPT is refused with bad_signature', probeForgedAccept, [skipsSignature]],
-  ['a forged FINISH is refused with bad_signature', probeForgedFinish, [skipsFinishSignature, skipsSignature]],
-  ['the two directions never share a keystream', probeDirectionKeystreams, [sharedDirectionKeys]],
-  ['replays in and out of the window and across a key update are refused', probeReplay, [noReplayWindow, lastSeqOnlyWindow]],
+const cases: [string, ProtocolCheck, MeshProtocol[]][] = [
+  ['a forged ACCEPT is refused with bad_signature', checkForgedAccept, [skipsSignature]],
+  ['a forged FINISH is refused with bad_signature', checkForgedFinish, [skipsFinishSignature, skipsSignature]],
+  ['the two directions never share a keystream', checkDirectionKeystreams, [sharedDirectionKeys]],
+  ['replays in and out of the window and across a key update are refused', checkReplay, [noReplayWindow, lastSeqOnlyWindow]],
   ['garbage frames are refused without a crash', garbageFrames, [crashingReplayWindow]],
   ['hostile handshake frames end in a MeshError or a session', handshakeGarbage, [fixedSizeSignatureBuffer]],
 ];
@@ -49,14 +49,14 @@ describe.each(cases)('probe: %s', (_, probe, mutants) => {
 // Each new mutant passes the probe that existed before it: the gap it demonstrates.
 describe('the gaps the new probes close', () => {
   it.each([
-    ['skips-finish-signature passes the forged-ACCEPT probe', probeForgedAccept, skipsFinishSignature],
+    ['skips-finish-signature passes the forged-ACCEPT probe', checkForgedAccept, skipsFinishSignature],
     ['fixed-size-signature-buffer passes the frame fuzzer', garbageFrames, fixedSizeSignatureBuffer],
   ] as const)('%s', async (_, probe, mutant) => {
     expect((await probe(mutant)).status).toBe('pass');
   });
 
   it('last-seq-only-window passes an immediate-duplicate replay test', async () => {
-    const { Channel } = await import('../../src/mesh/channel.ts');
+    const { Channel } = await import('../../src/mesh/protocol/channel.ts');
     const keys = { sessionId: new Uint8Array(16), sendSecret: new Uint8Array(32).fill(1), recvSecret: new Uint8Array(32).fill(1) };
     const sender = new Channel({ ...keys, role: 'initiator' }, () => lastSeqOnlyWindow.newReplayWindow());
     const receiver = new Channel({ ...keys, role: 'responder' }, () => lastSeqOnlyWindow.newReplayWindow());
@@ -78,7 +78,7 @@ describe('handshake fuzzer', () => {
   });
 
   it('sees every handshake outcome it should: completions and each side refusing', async () => {
-    const v = await probeHandshakeGarbage(referenceProtocol, 60, 7);
+    const v = await checkHandshakeGarbage(referenceProtocol, 60, 7);
     expect(v.status).toBe('pass');
     const outcomes = Object.keys(v.evidence.outcomes as Record<string, number>);
     for (const o of ['initiator:completed', 'initiator:bad_signature', 'responder:bad_frame', 'responder:bad_certificate'])

@@ -5,8 +5,9 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNobleBackend } from '../../src/crypto/noble.ts';
-import { createCa, issueNode, nodePaths, writeIdentity } from '../../src/mesh/identity.ts';
-import { TestMesh, metricValue, waitFor } from './helpers/mesh.ts';
+import { createCa, issueNode } from '../../src/mesh/protocol/certificate.ts';
+import { nodePaths, writeIdentity } from '../../src/mesh/node/identity-files.ts';
+import { TestMesh, metricValue, waitFor } from '../support/mesh.ts';
 
 describe('a 3-node mesh of processes', () => {
   let mesh: TestMesh;

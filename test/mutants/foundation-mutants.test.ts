@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pooled, runCli } from '../helpers/cli.ts';
+import { pooled, runCli } from '../support/cli.ts';
 
 const MUTANTS: Record<string, string> = {
   'flipped-ss-bit': 'crypto/roundtrip/ML-KEM-768',

@@ -1,8 +1,8 @@
 // Mutant: a replay window kept as a dense array indexed by the raw sequence
 // number. A record from the wire with a huge sequence number makes it grow
 // the array past its limit and throw a RangeError: garbage crashes the node.
-import { MeshError } from '../../../src/mesh/errors.ts';
-import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol.ts';
+import { MeshError } from '../../../src/mesh/protocol/errors.ts';
+import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 const mutant: MeshProtocol = {
   ...referenceProtocol,

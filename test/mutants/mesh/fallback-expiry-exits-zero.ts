@@ -3,8 +3,13 @@
 // are handed carries exit code 0 instead of 3: a node that exits with
 // expiry.exitCode would drain and exit "cleanly", and a supervisor (systemd,
 // Kubernetes) would see nothing to alert on.
-import { FallbackController } from '../../../src/mesh/fallback.ts';
-import type { ExpiredListener, FallbackControllerFactory, FallbackControllerOptions, FallbackExpiry } from '../../../src/mesh/fallback.ts';
+import { FallbackController } from '../../../src/mesh/fallback/controller.ts';
+import type {
+  ExpiredListener,
+  FallbackControllerFactory,
+  FallbackControllerOptions,
+  FallbackExpiry,
+} from '../../../src/mesh/fallback/controller.ts';
 
 export class ExpiryExitsZeroFallbackController extends FallbackController {
   override onExpired(listener: ExpiredListener): () => void {

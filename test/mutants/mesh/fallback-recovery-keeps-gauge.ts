@@ -2,8 +2,8 @@
 // `pqc`, the alert is resolved and the TTL is disarmed, but
 // pqc_fallback_enabled stays at 1, so dashboards and the PqcFallback rule keep
 // reporting a node without post-quantum crypto that has long recovered.
-import { FallbackController } from '../../../src/mesh/fallback.ts';
-import type { FallbackControllerFactory, FallbackControllerOptions } from '../../../src/mesh/fallback.ts';
+import { FallbackController } from '../../../src/mesh/fallback/controller.ts';
+import type { FallbackControllerFactory, FallbackControllerOptions } from '../../../src/mesh/fallback/controller.ts';
 import type { MeshMetrics } from '../../../src/mesh/metrics.ts';
 
 export class RecoveryKeepsGaugeFallbackController extends FallbackController {

@@ -6,14 +6,14 @@
 // The reference's TTL timer and listener set are private, so the mutant keeps
 // its own copy of both: it remembers the listeners it is given and, on
 // recovery, re-arms a timer on the same clock for the deadline status() showed.
-import { FALLBACK_EXPIRED_EXIT_CODE, FallbackController, systemClock } from '../../../src/mesh/fallback.ts';
+import { FALLBACK_EXPIRED_EXIT_CODE, FallbackController, systemClock } from '../../../src/mesh/fallback/controller.ts';
 import type {
   ExpiredListener,
   FallbackClock,
   FallbackControllerFactory,
   FallbackControllerOptions,
   FallbackExpiry,
-} from '../../../src/mesh/fallback.ts';
+} from '../../../src/mesh/fallback/controller.ts';
 
 export class RecoveryKeepsTtlFallbackController extends FallbackController {
   private readonly ttlClock: FallbackClock;

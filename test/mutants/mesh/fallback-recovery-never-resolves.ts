@@ -6,10 +6,10 @@
 // The seam: the alert sink the controller is given drops every resolution
 // (an alert with endsAt) and reports the last real delivery instead; firing
 // and expiry alerts go through untouched.
-import { AlertmanagerClient } from '../../../src/mesh/alerts.ts';
-import type { AlertDelivery, AlertSink, AlertmanagerAlert } from '../../../src/mesh/alerts.ts';
-import { FallbackController } from '../../../src/mesh/fallback.ts';
-import type { FallbackControllerFactory, FallbackControllerOptions } from '../../../src/mesh/fallback.ts';
+import { AlertmanagerClient } from '../../../src/mesh/fallback/alerts.ts';
+import type { AlertDelivery, AlertSink, AlertmanagerAlert } from '../../../src/mesh/fallback/alerts.ts';
+import { FallbackController } from '../../../src/mesh/fallback/controller.ts';
+import type { FallbackControllerFactory, FallbackControllerOptions } from '../../../src/mesh/fallback/controller.ts';
 
 class DropsResolutionsSink implements AlertSink {
   private lastDelivery: AlertDelivery = { delivered: true, attempts: 0 };

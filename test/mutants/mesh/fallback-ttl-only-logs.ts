@@ -1,8 +1,8 @@
 // Mutant: a fallback controller whose TTL expiry only logs. It stays in
 // `fallback`, keeps allowing the classical suite and new sessions, and never
 // tells the node to drain and exit: the fail-open bug the TTL check must catch.
-import { FallbackController } from '../../../src/mesh/fallback.ts';
-import type { FallbackControllerFactory, FallbackControllerOptions } from '../../../src/mesh/fallback.ts';
+import { FallbackController } from '../../../src/mesh/fallback/controller.ts';
+import type { FallbackControllerFactory, FallbackControllerOptions } from '../../../src/mesh/fallback/controller.ts';
 
 export class TtlOnlyLogsFallbackController extends FallbackController {
   protected override expire(): void {

@@ -1,8 +1,8 @@
 // The fallback checks pass on the reference controller and each fails on the
 // seeded mutants aimed at it, with a reason naming what went wrong.
 import { describe, expect, it } from 'vitest';
-import { checkFallbackExpiresClosed, checkFallbackRecovers } from '../../../src/mesh/fallback-checks.ts';
-import { createFallbackController } from '../../../src/mesh/fallback.ts';
+import { checkFallbackExpiresClosed, checkFallbackRecovers } from '../../../suites/fallback/checks.ts';
+import { createFallbackController } from '../../../src/mesh/fallback/controller.ts';
 import createExpiryExitsZeroController from './fallback-expiry-exits-zero.ts';
 import createRecoveryKeepsGaugeController from './fallback-recovery-keeps-gauge.ts';
 import createRecoveryKeepsTtlController from './fallback-recovery-keeps-ttl.ts';

@@ -4,8 +4,8 @@
 // simply fails, but a longer one makes Uint8Array.set throw a RangeError:
 // hostile handshake input crashes the handshake instead of being refused with
 // bad_signature. The frame fuzzer never reaches this seam; the handshake fuzzer does.
-import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol.ts';
-import type { IdentityAlg } from '../../../src/mesh/suites.ts';
+import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
+import type { IdentityAlg } from '../../../src/mesh/protocol/ciphersuites.ts';
 
 const SIGNATURE_BYTES: Record<IdentityAlg, number> = { 'ML-DSA-65': 3309, 'ML-DSA-87': 4627, Ed25519: 64 };
 

@@ -1,8 +1,8 @@
 // Mutant: a "replay window" that remembers only the last sequence number it
 // accepted. An immediate duplicate is refused, so a naive replay test passes,
 // but any earlier record (inside or outside the window) can be replayed.
-import { MeshError } from '../../../src/mesh/errors.ts';
-import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol.ts';
+import { MeshError } from '../../../src/mesh/protocol/errors.ts';
+import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 const mutant: MeshProtocol = {
   ...referenceProtocol,

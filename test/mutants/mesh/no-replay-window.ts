@@ -1,6 +1,6 @@
 // Mutant: a node without a replay window; any captured record can be played
 // again and is delivered again.
-import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol.ts';
+import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 const mutant: MeshProtocol = {
   ...referenceProtocol,

@@ -1,7 +1,7 @@
 // Mutant: both directions of a session get the same traffic secret, so the
 // same (key, nonce) pair encrypts record n in each direction.
-import { expandLabel } from '../../../src/mesh/keys.ts';
-import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol.ts';
+import { expandLabel } from '../../../src/mesh/protocol/keys.ts';
+import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 const mutant: MeshProtocol = {
   ...referenceProtocol,

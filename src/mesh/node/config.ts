@@ -1,0 +1,156 @@
+// The node's YAML configuration, validated with zod. Every error names the
+// file and the field path ("peers.1.address: ..."), and relative paths are
+// resolved against the directory of the configuration file.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../../errors.ts';
+import { MAX_FALLBACK_TTL_SECONDS } from '../fallback/config.ts';
+import { NODE_ID_PATTERN } from '../protocol/certificate.ts';
+import { CIPHER_SUITE_NAMES } from '../protocol/ciphersuites.ts';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** `host:port` on loopback; port 0 asks the OS for a free one. */
+const loopbackAddress = z.string().refine(
+  (s) => {
+    const m = /^(\[::1\]|[^:]+):(\d{1,5})$/.exec(s);
+    return !!m && LOOPBACK_HOSTS.has(m[1].replace(/^\[|\]$/g, '')) && Number(m[2]) <= 65535;
+  },
+  { message: 'must be host:port with a loopback host (127.0.0.1, localhost or [::1])' },
+);
+
+const nodeId = z
+  .string()
+  .regex(NODE_ID_PATTERN, 'must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
+const cipherSuiteName = z.enum(CIPHER_SUITE_NAMES);
+const pqSuite = cipherSuiteName.refine((s) => s !== 'X25519-ED25519', {
+  message: 'the classical suite is governed by the fallback policy, not listed here',
+});
+const positiveInt = z.number().int().positive();
+
+/** Node timers take at most 2^31-1 ms; a longer delay overflows and the timer fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A millisecond count that ends up in setTimeout/setInterval: refused above MAX_TIMER_MS, naming the field. */
+const timerMs = (field: string) =>
+  positiveInt.max(MAX_TIMER_MS, {
+    message: `${field} must be at most ${MAX_TIMER_MS} ms (2^31-1, about 24.8 days): Node fires longer timers after 1 ms`,
+  });
+
+export const nodeConfigSchema = z
+  .object({
+    id: nodeId,
+    listen: loopbackAddress,
+    admin: loopbackAddress.default('127.0.0.1:0'),
+    /** Durable state: delivered messages, incarnation. Default: state/<id> next to the config. */
+    stateDir: z.string().min(1).optional(),
+    backend: z.string().min(1).default('auto'),
+    ca: z.string().min(1),
+    certificate: z.string().min(1),
+    key: z.string().min(1),
+    peers: z
+      .array(
+        z.strictObject({
+          id: nodeId,
+          address: loopbackAddress,
+          /** Whether this node may run the classical suite with that peer during fallback. */
+          allowClassicalFallback: z.boolean().optional(),
+        }),
+      )
+      .default([]),
+    suites: z
+      .strictObject({
+        /** Post-quantum suites in preference order: the first is offered with a key share. */
+        offer: z.array(pqSuite).min(1).default(['XWING-MLDSA65', 'MLKEM1024-MLDSA87']),
+        accept: z.array(pqSuite).min(1).default(['XWING-MLDSA65', 'MLKEM1024-MLDSA87']),
+      })
+      .default({ offer: ['XWING-MLDSA65', 'MLKEM1024-MLDSA87'], accept: ['XWING-MLDSA65', 'MLKEM1024-MLDSA87'] }),
+    fallback: z
+      .strictObject({
+        /** Default for peers that do not say: may the classical suite be used while fallback is active? */
+        allowClassical: z.boolean().default(false),
+        /** Becomes a timer of ttlSeconds * 1000 ms, so it has the same ceiling. */
+        ttlSeconds: z
+          .number()
+          .positive()
+          .max(MAX_FALLBACK_TTL_SECONDS, {
+            message: `fallback.ttlSeconds must be at most ${MAX_FALLBACK_TTL_SECONDS} s (2^31-1 ms): Node fires longer timers after 1 ms`,
+          })
+          .optional(),
+        alertUrl: z.url().optional(),
+      })
+      .default({ allowClassical: false }),
+    timers: z
+      .strictObject({
+        handshakeTimeoutMs: timerMs('timers.handshakeTimeoutMs').default(5000),
+        keyUpdateAfterFrames: positiveInt.default(1 << 20),
+        keyUpdateAfterMs: timerMs('timers.keyUpdateAfterMs').default(3_600_000),
+        rehandshakeAfterMs: timerMs('timers.rehandshakeAfterMs').default(86_400_000),
+        reconnectMinMs: timerMs('timers.reconnectMinMs').default(50),
+        reconnectMaxMs: timerMs('timers.reconnectMaxMs').default(2000),
+      })
+      .default({
+        handshakeTimeoutMs: 5000,
+        keyUpdateAfterFrames: 1 << 20,
+        keyUpdateAfterMs: 3_600_000,
+        rehandshakeAfterMs: 86_400_000,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 2000,
+      }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.peers.forEach((p, i) => {
+      if (p.id === c.id) ctx.addIssue({ code: 'custom', path: ['peers', i, 'id'], message: 'a node cannot be its own peer' });
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'id'], message: `duplicate peer ${p.id}` });
+      seen.add(p.id);
+      if (p.address.endsWith(':0'))
+        ctx.addIssue({ code: 'custom', path: ['peers', i, 'address'], message: 'a peer address needs a real port' });
+    });
+  });
+
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+
+export function parseNodeConfig(raw: unknown, source: string): NodeConfig {
+  const r = nodeConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new ConfigError(`${source}: invalid node config\n  ${lines.join('\n  ')}`);
+  }
+  return r.data;
+}
+
+/** Reads, validates and resolves relative paths against the config's directory. */
+export function loadNodeConfig(file: string): NodeConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
+  }
+  const c = parseNodeConfig(raw, file);
+  const base = dirname(resolve(file));
+  const abs = (p: string) => resolve(base, p);
+  const backendIsPath = c.backend.includes('/') || c.backend.includes('.');
+  return {
+    ...c,
+    ca: abs(c.ca),
+    certificate: abs(c.certificate),
+    key: abs(c.key),
+    stateDir: abs(c.stateDir ?? `state/${c.id}`),
+    backend: backendIsPath ? abs(c.backend) : c.backend,
+  };
+}
+
+export function splitAddress(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(addr.slice(i + 1)) };
+}

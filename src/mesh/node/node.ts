@@ -1,0 +1,390 @@
+// A mesh node: wires configuration, identity, backend, fallback controller,
+// metrics, the listener, the peers and the admin API into one process.
+// The protocol object is injectable so mutant nodes differ from the
+// reference in exactly one seam and in nothing else.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { CryptoBackend } from '../../crypto/backend.ts';
+import { createNobleBackend } from '../../crypto/noble.ts';
+import { loadBackend } from '../../crypto/select.ts';
+import { ConfigError, GuardError } from '../../errors.ts';
+import { logger as rootLogger } from '../../log.ts';
+import { splitAddress, type NodeConfig } from './config.ts';
+import { FramedConnection } from './connection.ts';
+import { MeshError, reasonOf } from '../protocol/errors.ts';
+import { createFallbackController, fallbackFromEnv, type FallbackController, type FallbackExpiry } from '../fallback/controller.ts';
+import { initiate, respond, type HandshakeConfig, type HandshakeResult } from '../protocol/handshake.ts';
+import { trustAnchor, verifyCertificate, type Identity, type TrustAnchor } from '../protocol/certificate.ts';
+import { readCertificate, readIdentity } from './identity-files.ts';
+import { Inbox, type Delivered } from './inbox.ts';
+import { MeshMetrics } from '../metrics.ts';
+import { Peer } from './peer.ts';
+import { referenceProtocol, type MeshProtocol } from '../protocol/seams.ts';
+import { Session, type SessionStatus } from './session.ts';
+import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../protocol/ciphersuites.ts';
+import { MAX_PAYLOAD_BYTES } from '../protocol/wire.ts';
+
+export interface NodeOptions {
+  config: NodeConfig;
+  protocol?: MeshProtocol;
+  /** Overrides config.backend (in-process tests and benches). */
+  backend?: CryptoBackend;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Called once fallback has expired and every session is closed; the process should exit 3. */
+  onFallbackExpired?: (expiry: FallbackExpiry) => void;
+}
+
+export interface PeerStatus {
+  id: string;
+  address: string;
+  connected: boolean;
+  unacknowledged: number;
+  session: SessionStatus | null;
+}
+
+export interface NodeStatus {
+  id: string;
+  backend: { name: string; version: string };
+  protocol: string;
+  listen: string;
+  incarnation: string;
+  fallback: ReturnType<FallbackController['status']>;
+  peers: PeerStatus[];
+}
+
+export interface RotationResult {
+  peer: string;
+  ok: boolean;
+  sendEpoch?: number;
+  recvEpoch?: number;
+  error?: string;
+}
+
+const CLASSICAL: CipherSuiteName = 'X25519-ED25519';
+
+export class MeshNode {
+  readonly id: string;
+  readonly metrics = new MeshMetrics();
+  readonly fallback: FallbackController;
+  private readonly peers = new Map<string, Peer>();
+  private readonly sockets = new Set<Socket>();
+  private readonly inbox: Inbox;
+  private server: Server | undefined;
+  private listenPort = 0;
+  private stopping = false;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly backend: CryptoBackend,
+    private readonly identity: Identity,
+    private readonly trust: TrustAnchor,
+    private readonly suites: Map<CipherSuiteName, CipherSuite>,
+    readonly protocol: MeshProtocol,
+    readonly log: Logger,
+    private readonly o: NodeOptions,
+    fallback: (m: MeshMetrics) => FallbackController,
+  ) {
+    this.id = config.id;
+    this.fallback = fallback(this.metrics);
+    this.inbox = new Inbox(config.stateDir!);
+  }
+
+  static async start(o: NodeOptions): Promise<MeshNode> {
+    const c = o.config;
+    const env = o.env ?? process.env;
+    const log = (o.logger ?? rootLogger).child({ node: c.id });
+    const fb = fallbackFromEnv(env);
+    // The production guard runs inside loadBackend; a refusal stops the node.
+    let backend: CryptoBackend;
+    let loadFailure: string | undefined;
+    try {
+      backend = o.backend ?? (await loadBackend(c.backend, { env, logger: log }));
+    } catch (e) {
+      if (e instanceof GuardError) throw e;
+      loadFailure = (e as Error).message;
+      // Certificates are still ML-DSA-65: check them with the pure-JS backend while in fallback.
+      backend = createNobleBackend();
+    }
+    const identity = readIdentity(c.certificate, c.key);
+    const ca = readCertificate(c.ca);
+    const trust = trustAnchor(ca, backend);
+    try {
+      verifyCertificate(identity.certificate.encoded, trust);
+    } catch (e) {
+      throw new ConfigError(`${c.certificate}: not a valid certificate of CA ${c.ca}: ${(e as Error).message}`);
+    }
+    if (identity.certificate.nodeId !== c.id)
+      throw new ConfigError(`${c.certificate} is for ${identity.certificate.nodeId}, config id is ${c.id}`);
+    const all = bindCipherSuites(backend);
+    const suites = loadFailure ? new Map([...all].filter(([n]) => n === CLASSICAL)) : all;
+    const node = new MeshNode(c, backend, identity, trust, suites, o.protocol ?? referenceProtocol, log, o, (metrics) =>
+      createFallbackController({
+        nodeId: c.id,
+        metrics,
+        logger: log,
+        ttlSeconds: fb.ttlSeconds ?? c.fallback.ttlSeconds,
+        alertUrl: fb.alertUrl ?? c.fallback.alertUrl,
+      }),
+    );
+    if (fb.pqcDisabled) node.fallback.activate('disabled_by_env', 'X0TTA6BL4_DISABLE_PQC is set');
+    if (loadFailure) node.fallback.activate('backend_load_failed', loadFailure);
+    node.fallback.onExpired((expiry) => node.failClosed(expiry));
+    await node.listen();
+    node.startPeers();
+    return node;
+  }
+
+  get listenAddress(): string {
+    return `127.0.0.1:${this.listenPort}`;
+  }
+
+  // ---- policy ---------------------------------------------------------------
+
+  private classicalAllowedWith(peerId: string): boolean {
+    const p = this.config.peers.find((x) => x.id === peerId);
+    return p?.allowClassicalFallback ?? this.config.fallback.allowClassical;
+  }
+
+  /** What we offer as initiator: post-quantum suites, or only the classical one during fallback. */
+  private offerFor(peerId: string): CipherSuiteName[] {
+    if (this.fallback.state === 'pqc') return [...this.config.suites.offer];
+    return this.fallback.allowClassical({ allowClassicalFallback: this.classicalAllowedWith(peerId) }) ? [CLASSICAL] : [];
+  }
+
+  /** What we accept as responder; the classical suite only where our policy for that peer allows it. */
+  private accepts(suite: CipherSuite, peerId: string): boolean {
+    if (!this.fallback.acceptsNewSessions()) return false;
+    if (suite.classical) return this.classicalAllowedWith(peerId);
+    return this.fallback.state === 'pqc' && (this.config.suites.accept as readonly CipherSuiteName[]).includes(suite.name);
+  }
+
+  private handshakeConfig(peerId?: string): HandshakeConfig {
+    return {
+      identity: this.identity,
+      trust: this.trust,
+      suites: this.suites,
+      offer: peerId ? this.offerFor(peerId) : [],
+      accepts: (s, p) => this.accepts(s, p),
+      isPeer: (id) => this.peers.has(id),
+      protocol: this.protocol,
+      timeoutMs: this.config.timers.handshakeTimeoutMs,
+    };
+  }
+
+  // ---- connections ------------------------------------------------------------
+
+  private async listen(): Promise<void> {
+    const { host, port } = splitAddress(this.config.listen);
+    this.server = createServer((socket) => this.track(socket) && void this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', (e) => reject(new ConfigError(`cannot listen on ${this.config.listen}: ${e.message}`)));
+      this.server!.listen(port, host, resolve);
+    });
+    this.listenPort = (this.server.address() as { port: number }).port;
+  }
+
+  private track(socket: Socket): boolean {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    return true;
+  }
+
+  private startPeers(): void {
+    for (const p of this.config.peers) {
+      const peer = new Peer({
+        id: p.id,
+        address: p.address,
+        dials: this.id < p.id,
+        incarnation: this.inbox.incarnation,
+        inbox: this.inbox,
+        reconnect: { minMs: this.config.timers.reconnectMinMs, maxMs: this.config.timers.reconnectMaxMs },
+        dial: () => this.dial(p.id, p.address),
+        logger: this.log,
+      });
+      this.peers.set(p.id, peer);
+    }
+    for (const peer of this.peers.values()) peer.start();
+  }
+
+  private async dial(peerId: string, address: string): Promise<Session> {
+    if (this.stopping) throw new MeshError('peer_closed', 'node stopping');
+    const { host, port } = splitAddress(address);
+    const socket = connect(port, host);
+    this.track(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return this.handshake(new FramedConnection(socket), peerId);
+  }
+
+  private async accept(socket: Socket): Promise<void> {
+    if (this.stopping) return void socket.destroy();
+    await this.handshake(new FramedConnection(socket)).catch(() => undefined);
+  }
+
+  /** Runs one handshake as initiator (peerId given) or responder; logs and counts it either way. */
+  private async handshake(conn: FramedConnection, peerId?: string): Promise<Session> {
+    const role = peerId ? 'initiator' : 'responder';
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let result: HandshakeResult;
+    try {
+      const c = this.handshakeConfig(peerId);
+      if (peerId && c.offer.length === 0)
+        throw new MeshError('policy', `no suite may be offered to ${peerId} (fallback state ${this.fallback.state})`);
+      result = peerId ? await initiate(c, conn, peerId) : await respond(c, conn);
+    } catch (e) {
+      conn.fail(e);
+      const reason = reasonOf(e);
+      const expired = !this.fallback.acceptsNewSessions();
+      this.metrics.handshakeFailed(expired ? 'fallback_expired' : reason, seconds());
+      this.log.warn(
+        {
+          event: 'handshake',
+          outcome: 'failure',
+          role,
+          peer: peerId ?? null,
+          reason,
+          backend: this.backend.name,
+          latencyMs: seconds() * 1000,
+          detail: (e as Error).message,
+        },
+        `handshake ${role === 'initiator' ? 'to' : 'from'} ${peerId ?? conn.socket.remoteAddress} failed: ${reason}`,
+      );
+      throw e;
+    }
+    this.metrics.handshakeSucceeded(seconds());
+    this.log.info(
+      {
+        event: 'handshake',
+        outcome: 'success',
+        role,
+        peer: result.peer.nodeId,
+        suite: result.suite.name,
+        backend: this.backend.name,
+        latencyMs: seconds() * 1000,
+      },
+      `handshake with ${result.peer.nodeId} established (${result.suite.name})`,
+    );
+    return this.establish(conn, result);
+  }
+
+  private establish(conn: FramedConnection, result: HandshakeResult): Session {
+    const peer = this.peers.get(result.peer.nodeId)!;
+    let rehandshake: NodeJS.Timeout | undefined;
+    const session = new Session(
+      conn,
+      result,
+      this.protocol,
+      { afterFrames: this.config.timers.keyUpdateAfterFrames, afterMs: this.config.timers.keyUpdateAfterMs },
+      {
+        application: (s, data) => peer.onApplication(s, data),
+        keyUpdated: () => undefined,
+        closed: (s, info) => {
+          clearTimeout(rehandshake);
+          if (info.reason !== 'closed' && info.reason !== 'peer_closed') {
+            this.metrics.handshakeFailed(info.reason);
+            if (info.reason === 'key_desync') this.metrics.rotationFailed('key_desync');
+            this.log.warn(
+              { event: 'session_closed', peer: s.peerId, reason: info.reason, remote: info.remote, detail: info.message },
+              `session with ${s.peerId} failed: ${info.reason}`,
+            );
+          }
+          peer.detach(s);
+          this.updateSessionGauge();
+        },
+      },
+    );
+    if (result.role === 'initiator') {
+      // Periodic re-handshake: fresh ephemeral keys, fresh signatures.
+      rehandshake = setTimeout(() => session.close('periodic re-handshake'), this.config.timers.rehandshakeAfterMs);
+      rehandshake.unref();
+    }
+    peer.attach(session);
+    this.updateSessionGauge();
+    return session;
+  }
+
+  private updateSessionGauge(): void {
+    this.metrics.setSessions([...this.peers.values()].filter((p) => p.session?.open).length);
+  }
+
+  // ---- the admin API's operations -------------------------------------------
+
+  status(): NodeStatus {
+    return {
+      id: this.id,
+      backend: { name: this.backend.name, version: this.backend.version },
+      protocol: this.protocol.name,
+      listen: this.listenAddress,
+      incarnation: this.inbox.incarnation.toString(),
+      fallback: this.fallback.status(),
+      peers: [...this.peers.values()].map((p) => ({
+        id: p.id,
+        address: this.config.peers.find((x) => x.id === p.id)!.address,
+        connected: !!p.session?.open,
+        unacknowledged: p.unacknowledged,
+        session: p.session?.open ? p.session.status() : null,
+      })),
+    };
+  }
+
+  /** Resolves when the peer's application acknowledged the message. */
+  async send(to: string, payload: string): Promise<void> {
+    const peer = this.peers.get(to);
+    if (!peer) throw new ConfigError(`unknown peer ${to}`);
+    const bytes = new TextEncoder().encode(payload);
+    if (bytes.length > MAX_PAYLOAD_BYTES) throw new ConfigError(`payload of ${bytes.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+    await peer.send(bytes);
+  }
+
+  received(): readonly Delivered[] {
+    return this.inbox.received();
+  }
+
+  /** Key update on every open session; answers with the epochs after it. */
+  async rotate(timeoutMs = 5000): Promise<RotationResult[]> {
+    const open = [...this.peers.values()].map((p) => p.session).filter((s): s is Session => !!s?.open);
+    return Promise.all(
+      open.map(async (s) => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            s.requestKeyUpdate(),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new MeshError('timeout', 'no KEY_UPDATE answer')), timeoutMs))),
+          ]);
+          if (!s.open) throw new MeshError('peer_closed', 'session closed during key update');
+          this.metrics.rotationSucceeded();
+          return { peer: s.peerId, ok: true, sendEpoch: s.channel.sendEpoch, recvEpoch: s.channel.recvEpoch };
+        } catch (e) {
+          const reason = reasonOf(e);
+          this.metrics.rotationFailed(reason === 'timeout' || reason === 'key_desync' ? reason : 'internal');
+          return { peer: s.peerId, ok: false, error: (e as Error).message };
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+  }
+
+  /** Fallback TTL ran out: refuse new sessions (accepts() is already false), close the rest, drain. */
+  private async failClosed(expiry: FallbackExpiry): Promise<void> {
+    for (const p of this.peers.values()) p.session?.close('fallback expired');
+    await this.fallback.whenAlertsSent();
+    await this.stop();
+    this.o.onFallbackExpired?.(expiry);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const p of this.peers.values()) p.stop();
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+    this.fallback.close();
+    this.inbox.close();
+  }
+}

@@ -1,0 +1,136 @@
+// One configured peer: the current session (if any), the retry queue of
+// messages not yet acknowledged, and, on the side that dials, the reconnect
+// loop. Sessions come and go (key desync, restarts, periodic re-handshake);
+// the queue outlives them, and every new session starts by retransmitting
+// what is still unacknowledged, in order. The receiver's Inbox drops what it
+// already delivered, which turns at-least-once transmission into
+// exactly-once delivery.
+import type { Logger } from 'pino';
+import { MeshError } from '../protocol/errors.ts';
+import type { Inbox } from './inbox.ts';
+import { decodeAppMessage, encodeAppMessage, type MessageId } from '../protocol/messages.ts';
+import type { Session } from './session.ts';
+
+interface Pending {
+  id: MessageId;
+  payload: Uint8Array;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+export interface ReconnectPolicy {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface PeerOptions {
+  id: string;
+  address: string;
+  /** Exactly one side of each pair dials (the smaller node id), so two nodes never race two sessions. */
+  dials: boolean;
+  incarnation: bigint;
+  inbox: Inbox;
+  reconnect: ReconnectPolicy;
+  /** Connects and runs the initiator handshake; rejects with a MeshError. */
+  dial(): Promise<Session>;
+  logger: Logger;
+}
+
+export class Peer {
+  readonly id: string;
+  session: Session | undefined;
+  private readonly outbox: Pending[] = [];
+  private nextSeq = 1n;
+  private backoffMs: number;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private dialing = false;
+  private stopped = false;
+
+  constructor(private readonly o: PeerOptions) {
+    this.id = o.id;
+    this.backoffMs = o.reconnect.minMs;
+  }
+
+  start(): void {
+    if (this.o.dials) this.connectSoon(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.session?.close('node stopping');
+    for (const p of this.outbox.splice(0)) p.reject(new MeshError('peer_closed', 'node stopping'));
+  }
+
+  /** Queues a message; resolves when the peer's application has acknowledged it. */
+  send(payload: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const p: Pending = { id: { incarnation: this.o.incarnation, seq: this.nextSeq++ }, payload, resolve, reject };
+      this.outbox.push(p);
+      if (this.session?.open) this.transmit(this.session, p);
+    });
+  }
+
+  get unacknowledged(): number {
+    return this.outbox.length;
+  }
+
+  /** A new session replaces the old one and carries every unacknowledged message again. */
+  attach(session: Session): void {
+    const old = this.session;
+    this.session = session;
+    if (old && old !== session) old.close('superseded by a new session');
+    this.backoffMs = this.o.reconnect.minMs;
+    for (const p of this.outbox) this.transmit(session, p);
+  }
+
+  detach(session: Session): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    if (this.o.dials) this.connectSoon(this.o.reconnect.minMs);
+  }
+
+  private transmit(session: Session, p: Pending): void {
+    session.sendApplication(encodeAppMessage({ kind: 'data', id: p.id, payload: p.payload }));
+  }
+
+  /** Application bytes from the channel: deliver-and-ack DATA, settle ACKs. */
+  onApplication(session: Session, bytes: Uint8Array): void {
+    const m = decodeAppMessage(bytes);
+    if (m.kind === 'data') {
+      this.o.inbox.deliver(this.id, m.id, m.payload);
+      session.sendApplication(encodeAppMessage({ kind: 'ack', id: m.id }));
+      return;
+    }
+    const i = this.outbox.findIndex((p) => p.id.incarnation === m.id.incarnation && p.id.seq === m.id.seq);
+    if (i < 0) return; // an ACK for a retransmission we already settled
+    const [p] = this.outbox.splice(i, 1);
+    p.resolve();
+  }
+
+  private connectSoon(delayMs: number): void {
+    if (this.stopped || this.dialing || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delayMs);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped || this.dialing || this.session?.open) return;
+    this.dialing = true;
+    try {
+      const session = await this.o.dial();
+      if (this.stopped) session.close('node stopping');
+      // attach happens in the node, which owns the session registry
+    } catch (e) {
+      this.o.logger.debug({ peer: this.id, err: (e as Error).message, retryInMs: this.backoffMs }, 'dial failed');
+      this.dialing = false;
+      const delay = this.backoffMs;
+      this.backoffMs = Math.min(this.o.reconnect.maxMs, this.backoffMs * 2);
+      this.connectSoon(delay);
+      return;
+    }
+    this.dialing = false;
+  }
+}
