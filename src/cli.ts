@@ -5,10 +5,12 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.ts';
-import { DEFAULT_BACKENDS, runHarness } from './harness/certify.ts';
+import { DEFAULT_BACKENDS, runHarness, toolVersion } from './harness/certify.ts';
+import { printVersion } from './cli/version.ts';
 import type { Profile } from './check/evidence.ts';
 import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
+import { renderKillMatrix } from './cli/kill-matrix.ts';
 import { serveAsWorker } from './harness/worker.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
 import { registerMeshCommands } from './mesh/node/commands.ts';
@@ -92,13 +94,67 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     });
 }
 
+interface SelftestFlags {
+  family?: string;
+  vectors?: string;
+  out: string;
+  profile: Profile;
+  seed?: number;
+  jobs: number;
+}
+
+function addSelftestCommand(program: Command): void {
+  program
+    .command('selftest')
+    .description(
+      'prove the harness can fail: every check family against the mutants that must fail it, and the reference that must pass it',
+    )
+    .option('--family <text>', 'judge only families whose name contains this text (e.g. kat/acvp, mesh/)')
+    .option('--vectors <dir>', 'known-answer vector directory (default $PQC_VECTORS_DIR, else the fetch cache)')
+    .option('-o, --out <dir>', 'report directory', join('reports', 'selftest'))
+    .addOption(
+      new Option('-p, --profile <profile>', 'pr or release: the sizes the mutants run at').choices(['pr', 'release']).default('pr'),
+    )
+    .option('--seed <n>', 'root seed for every random choice (default: random, printed)', parseSeed)
+    .option(
+      '-j, --jobs <n>',
+      'worker processes judging families side by side (default: one per core, at most 2)',
+      parseJobs,
+      Math.min(2, availableParallelism()),
+    )
+    .action(async (flags: SelftestFlags) => {
+      const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
+      process.stderr.write(`pqc-harness selftest: profile ${flags.profile}, seed ${seed}\n`);
+      const { report, written } = await runHarness({
+        command: 'selftest',
+        backends: [...DEFAULT_BACKENDS],
+        profile: flags.profile,
+        seed,
+        outDir: resolve(flags.out),
+        vectorsDir: resolve(flags.vectors ?? defaultVectorsDir()),
+        only: flags.family ? `selftest/${flags.family}` : undefined,
+        jobs: flags.jobs,
+        progress: createProgress(),
+      });
+      process.stdout.write(
+        `${renderKillMatrix(report.checks)}${report.verdict === 'pass' ? 'PASS' : 'FAIL'} (seed ${seed})\n` +
+          report.verdictReasons.map((r) => `  ${r}\n`).join('') +
+          `report: ${written.json}\n`,
+      );
+      process.exitCode = report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('pqc-harness')
     .description('Verification harness for a post-quantum mesh')
     .showHelpAfterError('(run with --help for usage)')
+    .option('-V, --version', 'print the harness version; with --json, also every backend library version')
+    .option('--json', 'with --version: print JSON')
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
+  addSelftestCommand(program);
   program.command('worker', { hidden: true }).description('internal: runs checks for a parent kat/certify process').action(serveAsWorker);
   registerVectorsCommand(program);
   registerMeshCommands(program);
@@ -107,6 +163,12 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // --version belongs to the program, not to a command; --json may follow it.
+  const top = argv.slice(2);
+  if (top.length && top.every((a) => ['--version', '-V', '--json'].includes(a)) && top.some((a) => a !== '--json')) {
+    await printVersion(toolVersion(), top.includes('--json'));
+    return EXIT.pass;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,8 +1,10 @@
 // What every suite of this harness is built from: one run's backends,
-// profile, seed and vector directory.
+// profile, seed and vector directory, and the mesh parts under test.
 import type { Profile } from '../src/check/evidence.ts';
 import type { Suite } from '../src/check/suite.ts';
 import type { CryptoBackend } from '../src/crypto/backend.ts';
+import type { FallbackControllerFactory } from '../src/mesh/fallback/controller.ts';
+import type { MeshProtocol } from '../src/mesh/protocol/seams.ts';
 
 export interface SuiteEnv {
   backends: readonly CryptoBackend[];
@@ -10,6 +12,10 @@ export interface SuiteEnv {
   seed: number;
   /** Known-answer vector directory as configured; it may not exist (then vector checks skip, naming it). */
   vectorsDir?: string;
+  /** The mesh protocol under test (default: the reference); selftest substitutes mutants here. */
+  protocol?: MeshProtocol;
+  /** The fallback controller under test (default: the reference). */
+  fallback?: FallbackControllerFactory;
 }
 
 export type HarnessSuite = Suite<SuiteEnv>;

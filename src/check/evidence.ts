@@ -70,6 +70,8 @@ export interface Check {
   id: string;
   title: string;
   backend?: string;
+  /** Its family, when the id alone does not say it (see src/check/family.ts). */
+  family?: string;
   run(ctx: CheckContext): Promise<Verdict> | Verdict;
 }
 

@@ -23,7 +23,7 @@ export interface RunOutcome {
 
 export const DEFAULT_BACKENDS = ['noble', 'liboqs'] as const;
 
-function toolVersion(): string {
+export function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

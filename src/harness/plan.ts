@@ -31,7 +31,7 @@ export async function buildRun(plan: RunPlan): Promise<BuiltRun> {
   const backends = await loadBackends(plan.backends);
   const env = { backends, profile: plan.profile, seed: plan.seed, vectorsDir: plan.vectorsDir };
   let checks: Check[] = [];
-  for (const suite of suitesFor(plan.command)) checks.push(...(await suite.checks(env)));
+  for (const suite of suitesFor(plan.command, plan.profile)) checks.push(...(await suite.checks(env)));
   if (plan.only) checks = checks.filter((c) => c.id.includes(plan.only as string));
   return { backends, checks, ctx: { seed: plan.seed, profile: plan.profile, vectorsDir: plan.vectorsDir } };
 }

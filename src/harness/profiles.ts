@@ -1,19 +1,21 @@
 // Which suites each command runs. Profiles change sizes (runs, counts), not
-// the set of checks, so a pr run and a release run report the same ids.
-import { cryptoSuite } from '../../suites/crypto/index.ts';
-import { fallbackSuite } from '../../suites/fallback/index.ts';
-import { katSuite } from '../../suites/kat/index.ts';
-import { meshSuite } from '../../suites/mesh/index.ts';
+// the set of checks, so a pr run and a release run report the same ids; the
+// one exception is selftest, which release certification adds so that its
+// report proves the harness's own power.
+import type { Profile } from '../check/evidence.ts';
 import type { HarnessSuite } from '../../suites/env.ts';
+import { CERTIFY_SUITES, KAT_SUITES } from '../../suites/index.ts';
+import { selftestSuite } from '../../suites/selftest/index.ts';
 
-export type Command = 'kat' | 'certify';
+export type Command = 'kat' | 'certify' | 'selftest';
 
-export function suitesFor(command: Command): HarnessSuite[] {
-  const known: HarnessSuite[] = [cryptoSuite, katSuite];
+export function suitesFor(command: Command, profile: Profile): readonly HarnessSuite[] {
   switch (command) {
     case 'kat':
-      return known;
+      return KAT_SUITES;
     case 'certify':
-      return [...known, meshSuite, fallbackSuite];
+      return profile === 'release' ? [...CERTIFY_SUITES, selftestSuite] : CERTIFY_SUITES;
+    case 'selftest':
+      return [selftestSuite];
   }
 }

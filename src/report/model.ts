@@ -20,7 +20,7 @@ export const checkResultSchema = z.object({
 export const certificationSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
-  command: z.enum(['kat', 'certify']),
+  command: z.enum(['kat', 'certify', 'selftest']),
   verdict: z.enum(['pass', 'fail']),
   /** Why the gate decided as it did, one line per reason. */
   verdictReasons: z.array(z.string()),

@@ -8,16 +8,19 @@ import type { HarnessSuite } from '../env.ts';
 
 export const fallbackSuite: HarnessSuite = {
   name: 'fallback',
-  checks: (): Check[] => [
-    {
-      id: 'fallback/ttl-fails-closed',
-      title: 'fallback alerts, sets pqc_fallback_enabled and fails closed with exit code 3 when the TTL runs out',
-      run: () => checkFallbackExpiresClosed(createFallbackController),
-    },
-    {
-      id: 'fallback/recovers',
-      title: 'fallback restores PQC, resets the gauge and resolves the alert when PQC works again',
-      run: () => checkFallbackRecovers(createFallbackController),
-    },
-  ],
+  checks: (env): Check[] => {
+    const factory = env.fallback ?? createFallbackController;
+    return [
+      {
+        id: 'fallback/ttl-fails-closed',
+        title: 'fallback alerts, sets pqc_fallback_enabled and fails closed with exit code 3 when the TTL runs out',
+        run: () => checkFallbackExpiresClosed(factory),
+      },
+      {
+        id: 'fallback/recovers',
+        title: 'fallback restores PQC, resets the gauge and resolves the alert when PQC works again',
+        run: () => checkFallbackRecovers(factory),
+      },
+    ];
+  },
 };

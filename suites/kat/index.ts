@@ -195,7 +195,7 @@ export function accumulatedCheck(backend: CryptoBackend, alg: KemAlg | SigAlg): 
 export function inventoryCheck(idx: KatIndex): Check {
   return {
     id: 'kat/vectors',
-    title: 'Known-answer vector files found and pinned',
+    title: 'Known-answer vector files found, and every file that ran is pinned',
     run() {
       const v = idx.vectors;
       const ran = new Set([...v.acvp.flatMap((s) => s.files), ...v.wycheproof.map((w) => w.file), ...v.xwing.map((x) => x.file)]);
@@ -207,6 +207,12 @@ export function inventoryCheck(idx: KatIndex): Check {
         loadErrors: v.errors.length,
       };
       if (ran.size === 0) return skip(`no known-answer vector files under ${v.dir}; ${fetchHint(v.dir)}`, evidence);
+      // A file nobody pinned may be a set that tests nothing (ACVP-Server #459/#460 shipped such sets): its verdicts prove nothing.
+      if (evidence.unpinned.length)
+        return fail(
+          `${evidence.unpinned.length} vector file(s) ran without a SHA-256 pin in the manifest: ${evidence.unpinned.slice(0, 3).join(', ')}; pin them or remove them`,
+          evidence,
+        );
       return pass(evidence);
     },
   };
@@ -245,10 +251,19 @@ export function buildKatChecks(backends: readonly CryptoBackend[], vectors: Load
   return [...vectors.errors.map(loadErrorCheck), inventoryCheck(idx), ...backends.flatMap((b) => backendChecks(b, idx))];
 }
 
+// One load per directory and process: selftest rebuilds this suite once per
+// mutant, and parsing the vector files is the costly part of building it.
+const loads = new Map<string, Promise<LoadedVectors>>();
+const loadedOnce = (dir: string): Promise<LoadedVectors> => {
+  let p = loads.get(dir);
+  if (!p) loads.set(dir, (p = loadVectorDir(dir)));
+  return p;
+};
+
 export const katSuite: HarnessSuite = {
   name: 'kat',
   async checks(env: SuiteEnv): Promise<Check[]> {
-    const vectors = await loadVectorDir(env.vectorsDir ?? defaultVectorsDir());
+    const vectors = await loadedOnce(env.vectorsDir ?? defaultVectorsDir());
     return buildKatChecks(env.backends, vectors);
   },
 };

@@ -22,37 +22,39 @@ const HANDSHAKE_FUZZ_RUNS = { pr: 200, release: 2_000 } as const;
 
 export const meshSuite: HarnessSuite = {
   name: 'mesh',
-  checks: (): Check[] => [
-    {
-      id: 'mesh/handshake/forged-accept',
-      title: 'a forged ACCEPT (victim certificate, impostor key) is refused with bad_signature',
-      run: () => checkForgedAccept(referenceProtocol),
-    },
-    {
-      id: 'mesh/handshake/forged-finish',
-      title: 'a forged FINISH (victim certificate, impostor key) is refused by the responder with bad_signature',
-      run: () => checkForgedFinish(referenceProtocol),
-    },
-    {
-      id: 'mesh/handshake/garbage',
-      title: 'hostile HELLO / ACCEPT / FINISH frames end every handshake in a MeshError or a session with the honest peer',
-      run: (ctx) =>
-        checkHandshakeGarbage(referenceProtocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
-    },
-    {
-      id: 'mesh/channel/direction-keys',
-      title: 'the two directions of a session never share key and nonce',
-      run: () => checkDirectionKeystreams(referenceProtocol),
-    },
-    {
-      id: 'mesh/channel/replay',
-      title: 'replays inside and outside the window and across a key update are refused, never delivered',
-      run: () => checkReplay(referenceProtocol),
-    },
-    {
-      id: 'mesh/wire/garbage-frames',
-      title: 'random and mutated frames are refused without crashing the node',
-      run: (ctx) => checkGarbageFrames(referenceProtocol, FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/wire/garbage-frames')),
-    },
-  ],
+  checks: (env): Check[] => {
+    const protocol = env.protocol ?? referenceProtocol;
+    return [
+      {
+        id: 'mesh/handshake/forged-accept',
+        title: 'a forged ACCEPT (victim certificate, impostor key) is refused with bad_signature',
+        run: () => checkForgedAccept(protocol),
+      },
+      {
+        id: 'mesh/handshake/forged-finish',
+        title: 'a forged FINISH (victim certificate, impostor key) is refused by the responder with bad_signature',
+        run: () => checkForgedFinish(protocol),
+      },
+      {
+        id: 'mesh/handshake/garbage',
+        title: 'hostile HELLO / ACCEPT / FINISH frames end every handshake in a MeshError or a session with the honest peer',
+        run: (ctx) => checkHandshakeGarbage(protocol, HANDSHAKE_FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/handshake/garbage')),
+      },
+      {
+        id: 'mesh/channel/direction-keys',
+        title: 'the two directions of a session never share key and nonce',
+        run: () => checkDirectionKeystreams(protocol),
+      },
+      {
+        id: 'mesh/channel/replay',
+        title: 'replays inside and outside the window and across a key update are refused, never delivered',
+        run: () => checkReplay(protocol),
+      },
+      {
+        id: 'mesh/wire/garbage-frames',
+        title: 'random and mutated frames are refused without crashing the node',
+        run: (ctx) => checkGarbageFrames(protocol, FUZZ_RUNS[ctx.profile], deriveSeed(ctx.seed, 'mesh/wire/garbage-frames')),
+      },
+    ];
+  },
 };
