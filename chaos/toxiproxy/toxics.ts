@@ -220,6 +220,12 @@ class ResetPeerStage extends ToxicStage {
   protected override arm(): void {
     this.timer = setTimeout(() => this.ctx.close('reset'), Math.max(0, this.attr('timeout')));
   }
+  // With timeout 0 the reset comes first, as a real Toxiproxy does it: data
+  // that arrives before the timer fires is never passed on.
+  protected override onChunk(chunk: Buffer): void {
+    if (this.attr('timeout') <= 0) this.ctx.close('reset');
+    else this.next.push(chunk);
+  }
   protected override disarm(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;

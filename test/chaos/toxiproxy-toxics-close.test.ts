@@ -83,6 +83,20 @@ describe('reset_peer', () => {
   });
 });
 
+describe('reset_peer with timeout 0', () => {
+  it('resets before any data gets through, on every connection', async () => {
+    const { p, port } = await proxyWith('reset0', 'reset_peer', 'downstream', { timeout: 0 });
+    for (let i = 0; i < 20; i++) {
+      const probe = await Probe.connect(port);
+      probe.write('ping');
+      const closed = await probe.closed(5000);
+      expect(closed.error).toBe('ECONNRESET');
+      expect(probe.received, `connection ${i}`).toBe(0);
+    }
+    await p.remove();
+  });
+});
+
 describe('limit_data', () => {
   it('passes exactly `bytes` bytes downstream, then closes', async () => {
     const { p, port } = await proxyWith('limit_down', 'limit_data', 'downstream', { bytes: 1000 });
