@@ -2,7 +2,7 @@
 // proxy a->b, so any partition is a set of proxies to disable or poison.
 // Traffic from a to b flows upstream through a->b (on a's connection) and
 // downstream through b->a (on b's), so a fault on "a to b" touches both.
-import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import type { Proxy as ToxiproxyProxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { NemesisAction } from './nemesis/schedule.ts';
 import type { Link, NodeId } from './nemesis/partition.ts';
 
@@ -27,13 +27,13 @@ export class Topology {
   private readonly toxics = new Map<string, Set<string>>();
 
   private constructor(
-    private readonly proxies: Map<string, Proxy>,
+    private readonly proxies: Map<string, ToxiproxyProxy>,
     private readonly prefix: string,
   ) {}
 
   /** Creates N x (N-1) proxies on free loopback ports. */
   static async create(client: Toxiproxy, nodes: readonly NodeEndpoint[], prefix = `mesh${process.pid}`): Promise<Topology> {
-    const proxies = new Map<string, Proxy>();
+    const proxies = new Map<string, ToxiproxyProxy>();
     const t = new Topology(proxies, prefix);
     try {
       for (const a of nodes)
@@ -62,14 +62,14 @@ export class Topology {
     return this.proxy(from, to).listen;
   }
 
-  private proxy(from: NodeId, to: NodeId): Proxy {
+  private proxy(from: NodeId, to: NodeId): ToxiproxyProxy {
     const p = this.proxies.get(linkKey({ from, to }));
     if (!p) throw new Error(`no proxy for link ${from}->${to}`);
     return p;
   }
 
   /** The two (proxy, stream) places that carry traffic from a to b. */
-  private carriers(l: Link): { proxy: Proxy; stream: 'upstream' | 'downstream' }[] {
+  private carriers(l: Link): { proxy: ToxiproxyProxy; stream: 'upstream' | 'downstream' }[] {
     return [
       { proxy: this.proxy(l.from, l.to), stream: 'upstream' },
       { proxy: this.proxy(l.to, l.from), stream: 'downstream' },
