@@ -117,7 +117,8 @@ export function checkedSigner(backend: string, s: Signer): Signer {
       signable(sk, mPrime, "M'", rnd, true);
       return signInternal.call(s, sk, mPrime, rnd);
     };
-  if (verifyInternal) out.verifyInternal = (pk, mPrime, sig) => verifiable(pk, mPrime, "M'", sig) && verifyInternal.call(s, pk, mPrime, sig);
+  if (verifyInternal)
+    out.verifyInternal = (pk, mPrime, sig) => verifiable(pk, mPrime, "M'", sig) && verifyInternal.call(s, pk, mPrime, sig);
   if (signMu)
     out.signMu = (sk, mu, rnd) => {
       signable(sk, mu, 'mu', rnd, true);
@@ -125,6 +126,7 @@ export function checkedSigner(backend: string, s: Signer): Signer {
       return signMu.call(s, sk, mu, rnd);
     };
   if (verifyMu)
-    out.verifyMu = (pk, mu, sig) => verifiable(pk, mu, 'mu', sig) && fits(() => requireBytes(where, 'mu', mu, SIG_MU_BYTES)) && verifyMu.call(s, pk, mu, sig);
+    out.verifyMu = (pk, mu, sig) =>
+      verifiable(pk, mu, 'mu', sig) && fits(() => requireBytes(where, 'mu', mu, SIG_MU_BYTES)) && verifyMu.call(s, pk, mu, sig);
   return out;
 }
