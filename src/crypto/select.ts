@@ -34,7 +34,8 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-async function loadBuiltin(name: BuiltinBackend): Promise<CryptoBackend> {
+/** A built-in backend by name, without the guard or the selection log. */
+export async function loadBuiltin(name: BuiltinBackend): Promise<CryptoBackend> {
   switch (name) {
     case 'noble':
       return (await import('./noble.ts')).createNobleBackend();
