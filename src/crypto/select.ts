@@ -6,8 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, GuardError } from '../errors.ts';
 import { logger as defaultLogger, type Logger } from '../log.ts';
 import type { CryptoBackend, Kem, Signer } from './backend.ts';
+import { ECOSYSTEM_BACKENDS, loadEcosystemBackend, type EcosystemBackend } from './adapters/names.ts';
 
-export const BUILTIN_BACKENDS = ['noble', 'liboqs', 'pqclean', 'mock'] as const;
+export const BUILTIN_BACKENDS = ['noble', 'liboqs', 'pqclean', 'mock', ...ECOSYSTEM_BACKENDS] as const;
 export type BuiltinBackend = (typeof BUILTIN_BACKENDS)[number];
 
 const TRUTHY = new Set(['true', '1', 'yes', 'on']);
@@ -45,6 +46,8 @@ export async function loadBuiltin(name: BuiltinBackend): Promise<CryptoBackend> 
       return (await import('./pqclean.ts')).createPqcleanBackend();
     case 'mock':
       return (await import('./mock.ts')).createMockBackend();
+    default:
+      return loadEcosystemBackend(name satisfies EcosystemBackend);
   }
 }
 
