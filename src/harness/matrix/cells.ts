@@ -13,17 +13,50 @@ export function pairOf(id: string): { a: string; b: string } | undefined {
   return m ? { a: m[1], b: m[2] } : undefined;
 }
 
+/** Status of every ordered pair, per check kind and algorithm ("interop/ML-KEM-768"). */
+type PairIndex = Map<string, Map<string, Status>>;
+
+function indexPairs(results: readonly CheckResult[]): PairIndex {
+  const idx: PairIndex = new Map();
+  for (const r of results) {
+    const pair = pairOf(r.id);
+    if (!pair) continue;
+    const kind = r.id.slice(0, r.id.lastIndexOf('/'));
+    let m = idx.get(kind);
+    if (!m) idx.set(kind, (m = new Map()));
+    m.set(`${pair.a}->${pair.b}`, r.status);
+  }
+  return idx;
+}
+
+/** Both orders of x and y passed (at least one ran, none failed). */
+function agree(m: Map<string, Status>, x: string, y: string): boolean {
+  const s = [m.get(`${x}->${y}`), m.get(`${y}->${x}`)].filter((v) => v !== undefined);
+  return s.length > 0 && s.every((v) => v === 'pass');
+}
+
+function disagree(m: Map<string, Status>, x: string, y: string): boolean {
+  return m.get(`${x}->${y}`) === 'fail' || m.get(`${y}->${x}`) === 'fail';
+}
+
 /**
- * A pair counts for both its libraries, except that a pair with a pre-FIPS
- * library counts only for that one: a FIPS library is not at fault for not
- * interoperating with Kyber round 3.
+ * Which libraries a pair result counts for. A pair with a pre-FIPS library
+ * counts only for that one (a FIPS library is not at fault for not agreeing
+ * with Kyber round 3). A failing pair counts for a library unless a third
+ * library agrees with it and disagrees with the other: then the other is
+ * the odd one out.
  */
-function belongsTo(r: CheckResult, library: string, preFips: ReadonlySet<string>): boolean {
+function belongsTo(r: CheckResult, library: string, preFips: ReadonlySet<string>, pairs: PairIndex, all: readonly string[]): boolean {
   const pair = pairOf(r.id);
   if (!pair) return r.backend === library;
   if (pair.a !== library && pair.b !== library) return false;
   const other = pair.a === library ? pair.b : pair.a;
-  return preFips.has(library) || !preFips.has(other);
+  if (!preFips.has(library) && preFips.has(other)) return false;
+  if (r.status !== 'fail') return true;
+  const m = pairs.get(r.id.slice(0, r.id.lastIndexOf('/')));
+  if (!m) return true;
+  const cleared = all.some((z) => z !== library && z !== other && !preFips.has(z) && agree(m, library, z) && disagree(m, other, z));
+  return !cleared;
 }
 
 function specFor(f: Family, alg: string | undefined): string | undefined {
@@ -79,9 +112,11 @@ export function buildRows(
 ): { rows: Row[]; reasons: string[] } {
   const reasons: string[] = [];
   const preFips = new Set(outcomes.filter((o) => o.entry.preFips).map((o) => o.entry.name));
+  const pairs = indexPairs(results);
+  const names = outcomes.map((o) => o.entry.name);
   const rows = outcomes.map((o): Row => {
     const name = o.entry.name;
-    const mine = results.filter((r) => belongsTo(r, name, preFips));
+    const mine = results.filter((r) => belongsTo(r, name, preFips, pairs, names));
     const cells: Record<string, Cell> = {};
     for (const f of FAMILIES) {
       const inCell = mine.filter((r) => familyOf(r.id) === f);

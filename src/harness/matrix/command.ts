@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LIBRARIES, libraryEntry } from '../../crypto/adapters/catalog.ts';
+import { ConfigError } from '../../errors.ts';
 import type { Profile } from '../../check/evidence.ts';
 import type { ProgressListener } from '../runner.ts';
 import { defaultVectorsDir } from '../../../vectors/discover.ts';
@@ -31,7 +32,7 @@ function pickLibraries(names: readonly string[] | undefined) {
   if (!names?.length) return LIBRARIES;
   return names.map((n) => {
     const e = libraryEntry(n);
-    if (!e) throw new InvalidArgumentError(`unknown library "${n}" (known: ${LIBRARIES.map((l) => l.name).join(', ')})`);
+    if (!e) throw new ConfigError(`unknown library "${n}" (known: ${LIBRARIES.map((l) => l.name).join(', ')})`);
     return e;
   });
 }

@@ -23,6 +23,8 @@ export interface MatrixOptions {
   seed: number;
   /** Keeps only checks whose id contains this text. */
   only?: string;
+  /** Keeps only the checks it accepts (tests select one family per mutant row). */
+  filter?: (check: Check) => boolean;
   progress?: ProgressListener;
   expectations?: readonly Expectation[];
 }
@@ -70,6 +72,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixReport> {
   const outcomes = await loadAll(opts.libraries ?? LIBRARIES);
   let checks = await buildMatrixChecks(outcomes, opts.vectorsDir);
   if (opts.only) checks = checks.filter((c) => c.id.includes(opts.only as string));
+  if (opts.filter) checks = checks.filter(opts.filter);
   const ctx: CheckContext = { seed: opts.seed, profile: opts.profile, vectorsDir: opts.vectorsDir };
   const results: CheckResult[] = await runChecks(checks, ctx, opts.progress);
   const { rows, reasons } = buildRows(outcomes, results, opts.expectations ?? EXPECTATIONS);
