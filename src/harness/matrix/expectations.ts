@@ -36,4 +36,5 @@ export const EXPECTATIONS: readonly Expectation[] = [
   { finding: 'F4', library: 'pqc-kyber', families: ROUND3_KEM_FAMILIES },
   { finding: 'F5', library: 'dilithium-crystals', families: ['interop'] },
   { finding: 'F6', library: 'liboqs', families: ['wycheproof-signing-keys'], requiresFile: 'wycheproof/testvectors_v1/mldsa_' },
+  { finding: 'F7', library: 'theqrl-mldsa87', families: ['wycheproof-signing-keys'], requiresFile: 'wycheproof/testvectors_v1/mldsa_87_' },
 ];
