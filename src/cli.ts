@@ -12,6 +12,7 @@ import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
 import { renderKillMatrix } from './cli/kill-matrix.ts';
 import { serveAsWorker } from './harness/worker.ts';
+import { registerMatrixCommand } from './harness/matrix/command.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
 import { registerMeshCommands } from './mesh/node/commands.ts';
 import { registerVectorsCommand } from '../vectors/cli.ts';
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
   addSelftestCommand(program);
   program.command('worker', { hidden: true }).description('internal: runs checks for a parent kat/certify process').action(serveAsWorker);
+  registerMatrixCommand(program, createProgress);
   registerVectorsCommand(program);
   registerMeshCommands(program);
   registerToxiproxyCommand(program);

@@ -40,8 +40,22 @@ export const KEM_SEED_BYTES = 64;
 export const KEM_MSG_BYTES = 32;
 export const SIG_SEED_BYTES = 32;
 export const SIG_RND_BYTES = 32;
+/** FIPS 204 §6.2 line 6: mu = H(tr || M', 64). */
+export const SIG_MU_BYTES = 64;
 /** FIPS 204 §5.2: context strings are at most 255 bytes. */
 export const MAX_CONTEXT_BYTES = 255;
+
+/**
+ * X-Wing (draft-connolly-cfrg-xwing-kem §5): sk is the 32-byte seed; pk and
+ * ct are ML-KEM-768's followed by X25519's 32 bytes; eseed is m || ekX.
+ */
+export const XWING_SIZES = {
+  sk: 32,
+  pk: KEM_SIZES['ML-KEM-768'].ek + 32,
+  ct: KEM_SIZES['ML-KEM-768'].ct + 32,
+  ss: 32,
+  eseed: KEM_MSG_BYTES + 32,
+} as const;
 
 export function isKemAlg(s: string): s is KemAlg {
   return (KEM_ALGS as readonly string[]).includes(s);

@@ -7,6 +7,7 @@
 // deterministic; it is restored before the call returns. Because every
 // operation is synchronous, no other code can run while the hook is in place,
 // so concurrent async callers cannot observe or consume injected bytes.
+// Seed, m and rnd lengths are checked at the edge (assemble.ts, edge.ts).
 import { createRequire } from 'node:module';
 import { createMLDSA44, createMLDSA65, createMLDSA87, createMLKEM512, createMLKEM768, createMLKEM1024 } from '@oqs/liboqs-js';
 import type { KemAlg, SigAlg } from './algorithms.ts';
@@ -58,20 +59,14 @@ function maybeInjected<T>(bytes: Uint8Array | undefined, op: () => T): T {
   return bytes === undefined ? op() : withInjectedRandomness([plain(bytes)], op);
 }
 
-function requireLength(what: string, b: Uint8Array | undefined, len: number): void {
-  if (b !== undefined && b.length !== len) throw new Error(`${what} must be ${len} bytes, got ${b.length}`);
-}
-
 function oqsKem(alg: KemAlg, impl: OqsKem): Kem {
   return {
     alg,
     keygen(seed) {
-      requireLength('ML-KEM seed', seed, 64);
       const { publicKey, secretKey } = maybeInjected(seed, () => impl.generateKeyPair());
       return { ek: publicKey, dk: secretKey };
     },
     encaps(ek, m) {
-      requireLength('ML-KEM m', m, 32);
       const { ciphertext, sharedSecret } = maybeInjected(m, () => impl.encapsulate(plain(ek)));
       return { ct: ciphertext, ss: sharedSecret };
     },
@@ -88,13 +83,11 @@ function oqsSigner(name: string, alg: SigAlg, impl: OqsSig): Signer {
   return {
     alg,
     keygen(seed) {
-      requireLength('ML-DSA seed', seed, 32);
       const { publicKey, secretKey } = maybeInjected(seed, () => impl.generateKeyPair());
       return { pk: publicKey, sk: secretKey };
     },
     sign(sk, msg, opts = {}) {
       noContext(opts.context);
-      requireLength('ML-DSA rnd', opts.rnd, 32);
       return maybeInjected(opts.rnd, () => impl.sign(plain(msg), plain(sk)));
     },
     verify(pk, msg, sig, opts = {}) {

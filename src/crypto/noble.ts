@@ -1,19 +1,16 @@
 // Backend over @noble/post-quantum (pure JS). Fully deterministic: honours
 // keygen seeds, encaps m, signing rnd, context strings, and exposes the
-// FIPS 204 internal and external-mu interfaces.
+// FIPS 204 internal and external-mu interfaces. Input lengths and the
+// context limit are checked at the edge (assemble.ts, edge.ts).
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
-import { KEM_ALGS, MAX_CONTEXT_BYTES, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
+import { KEM_ALGS, SIG_ALGS, type KemAlg, type SigAlg } from './algorithms.ts';
 import { assembleBackend } from './assemble.ts';
 import type { CryptoBackend, Kem, SignOptions, Signer, VerifyOptions } from './backend.ts';
 import { packageVersion } from './version.ts';
 
 const KEMS = { 'ML-KEM-512': ml_kem512, 'ML-KEM-768': ml_kem768, 'ML-KEM-1024': ml_kem1024 } as const;
 const DSAS = { 'ML-DSA-44': ml_dsa44, 'ML-DSA-65': ml_dsa65, 'ML-DSA-87': ml_dsa87 } as const;
-
-function checkContext(ctx: Uint8Array | undefined): void {
-  if (ctx && ctx.length > MAX_CONTEXT_BYTES) throw new Error(`context is ${ctx.length} bytes; FIPS 204 allows at most 255`);
-}
 
 /** Verification answers false for anything malformed instead of throwing. */
 function safely(verify: () => boolean): boolean {
@@ -51,11 +48,9 @@ function nobleSigner(alg: SigAlg): Signer {
       return { pk: publicKey, sk: secretKey };
     },
     sign(sk, msg, opts: SignOptions = {}) {
-      checkContext(opts.context);
       return impl.sign(msg, sk, { context: opts.context, extraEntropy: opts.rnd });
     },
     verify(pk, msg, sig, opts: VerifyOptions = {}) {
-      if (opts.context && opts.context.length > MAX_CONTEXT_BYTES) return false;
       return safely(() => impl.verify(sig, msg, pk, { context: opts.context }));
     },
     signInternal(sk, mPrime, rnd) {

@@ -6,8 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, GuardError } from '../errors.ts';
 import { logger as defaultLogger, type Logger } from '../log.ts';
 import type { CryptoBackend, Kem, Signer } from './backend.ts';
+import { ECOSYSTEM_BACKENDS, loadEcosystemBackend, type EcosystemBackend } from './adapters/names.ts';
 
-export const BUILTIN_BACKENDS = ['noble', 'liboqs', 'pqclean', 'mock'] as const;
+export const BUILTIN_BACKENDS = ['noble', 'liboqs', 'pqclean', 'mock', ...ECOSYSTEM_BACKENDS] as const;
 export type BuiltinBackend = (typeof BUILTIN_BACKENDS)[number];
 
 const TRUTHY = new Set(['true', '1', 'yes', 'on']);
@@ -34,7 +35,8 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-async function loadBuiltin(name: BuiltinBackend): Promise<CryptoBackend> {
+/** A built-in backend by name, without the guard or the selection log. */
+export async function loadBuiltin(name: BuiltinBackend): Promise<CryptoBackend> {
   switch (name) {
     case 'noble':
       return (await import('./noble.ts')).createNobleBackend();
@@ -44,6 +46,8 @@ async function loadBuiltin(name: BuiltinBackend): Promise<CryptoBackend> {
       return (await import('./pqclean.ts')).createPqcleanBackend();
     case 'mock':
       return (await import('./mock.ts')).createMockBackend();
+    default:
+      return loadEcosystemBackend(name satisfies EcosystemBackend);
   }
 }
 

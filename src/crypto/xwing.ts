@@ -5,12 +5,14 @@
 // operation, and a handshake needs five.
 import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
 import { concatBytes, randomBytes } from '@noble/hashes/utils.js';
+import { KEM_SIZES, XWING_SIZES } from './algorithms.ts';
 import type { CryptoBackend, Encapsulation, Kem } from './backend.ts';
+import { requireBytes } from './edge.ts';
 import { x25519PublicKey, x25519SharedSecret } from './x25519.ts';
 
-export const XWING_SIZES = { sk: 32, pk: 1216, ct: 1120, ss: 32, eseed: 64 } as const;
-const MLKEM_EK = 1184;
-const MLKEM_CT = 1088;
+export { XWING_SIZES } from './algorithms.ts';
+const MLKEM_EK = KEM_SIZES['ML-KEM-768'].ek;
+const MLKEM_CT = KEM_SIZES['ML-KEM-768'].ct;
 /** XWingLabel, §5.3: the ASCII art \.//^\ */
 const LABEL = new Uint8Array([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
 
@@ -35,9 +37,7 @@ export interface XWing {
   decapsExpanded(key: XWingExpandedKey, ct: Uint8Array): Uint8Array;
 }
 
-function exact(name: string, b: Uint8Array, len: number): void {
-  if (b.length !== len) throw new Error(`X-Wing ${name} must be ${len} bytes, got ${b.length}`);
-}
+const exact = (name: string, b: Uint8Array, len: number) => requireBytes('X-Wing', name, b, len);
 
 /** §5.3 Combiner: SHA3-256(ss_M || ss_X || ct_X || pk_X || XWingLabel). */
 function combine(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8Array): Uint8Array {

@@ -1,19 +1,12 @@
 // The crypto property suite: for every algorithm on every backend, round
 // trips, tampering, context binding, determinism and interop.
-import { createNobleBackend } from '../../src/crypto/noble.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { independentFor, type Independent } from '../../src/crypto/independent.ts';
 import { fail, pass, type Check } from '../../src/check/evidence.ts';
 import type { HarnessSuite, SuiteEnv } from '../env.ts';
 import { kemChecks } from './kem.ts';
-import type { PropertyCheckSpec } from './property-check.ts';
+import type { Comparison, PropertyCheckSpec } from './property-check.ts';
 import { sigChecks } from './sig.ts';
-
-/** noble is the reference: pure, fully deterministic, and checked against every NIST vector by the kat suite. */
-let reference: CryptoBackend | undefined;
-function referenceBackend(): CryptoBackend {
-  reference ??= createNobleBackend();
-  return reference;
-}
 
 /** What the mesh's default suite XWING-MLDSA65 needs; a backend without them cannot run a mesh. */
 export const REQUIRED_ALGORITHMS = { kems: ['ML-KEM-768'], sigs: ['ML-DSA-65'] } as const;
@@ -34,22 +27,25 @@ function algorithmsCheck(backend: CryptoBackend): Check {
   };
 }
 
+type FindIndependent = (underTest: CryptoBackend, selected: readonly CryptoBackend[]) => Promise<Independent>;
+
 /**
- * The implementation a backend's deterministic outputs must equal: the
- * reference, or for the reference itself another selected deterministic
- * backend, so that no backend is only ever compared with itself.
+ * What `backend` is compared with: an independent implementation (liboqs for
+ * noble, noble for the rest; selected or loaded) and, for interop, every
+ * other selected backend too. Never the backend itself.
  */
-function comparisonFor(backend: CryptoBackend, backends: readonly CryptoBackend[], ref: CryptoBackend): CryptoBackend {
-  if (backend.name !== ref.name) return ref;
-  return backends.find((b) => b.name !== ref.name && b.deterministic) ?? ref;
+async function comparisonFor(backend: CryptoBackend, selected: readonly CryptoBackend[], find: FindIndependent): Promise<Comparison> {
+  const independent = await find(backend, selected);
+  const others = selected.filter((p) => p !== backend && p.name !== backend.name);
+  const peers = 'backend' in independent ? [independent.backend, ...others.filter((p) => p !== independent.backend)] : others;
+  return { independent, peers };
 }
 
-export function buildCryptoChecks(backends: readonly CryptoBackend[], ref = referenceBackend()): Check[] {
+export function buildCryptoChecks(backends: readonly CryptoBackend[], find: FindIndependent = independentFor): Check[] {
   const checks: Check[] = [];
   for (const backend of backends) {
-    // Interop partners: the reference plus every other selected backend.
-    const peers = [ref, ...backends.filter((p) => p !== backend && p.name !== ref.name)];
-    const spec: PropertyCheckSpec = { backend, reference: comparisonFor(backend, backends, ref), peers };
+    let comparison: Promise<Comparison> | undefined;
+    const spec: PropertyCheckSpec = { backend, comparison: () => (comparison ??= comparisonFor(backend, backends, find)) };
     checks.push(algorithmsCheck(backend));
     for (const alg of backend.kems) checks.push(...kemChecks(spec, alg));
     for (const alg of backend.sigs) checks.push(...sigChecks(spec, alg));

@@ -1,13 +1,13 @@
 // ML-KEM property checks (FIPS 203): round trip, tampering, implicit
-// rejection, determinism against the reference, and cross-backend interop.
+// rejection, determinism against an independent implementation, and cross-backend interop.
 import { shake256 } from '@noble/hashes/sha3.js';
 import { KEM_SIZES, type KemAlg } from '../../src/crypto/algorithms.ts';
-import type { Kem } from '../../src/crypto/backend.ts';
+import type { CryptoBackend, Kem } from '../../src/crypto/backend.ts';
 import { bytesEqual, describeDifference as mismatch } from '../../src/check/bytes.ts';
 import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
 import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
-import { propertyCheck, type PropertyCheckSpec } from './property-check.ts';
+import { describeImpl, independentFor, peersFor, propertyCheck, type PropertyCheckSpec } from './property-check.ts';
 
 function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Array, ss?: Uint8Array): string | undefined {
   const want = KEM_SIZES[alg];
@@ -22,10 +22,11 @@ const keygen = (kem: Kem, deterministic: boolean, seed: Uint8Array) => (determin
 const encaps = (kem: Kem, deterministic: boolean, ek: Uint8Array, m: Uint8Array) => (deterministic ? kem.encaps(ek, m) : kem.encaps(ek));
 
 export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
-  const { backend: b, reference: ref, peers } = spec;
+  const b = spec.backend;
   const kem = b.kem(alg);
+  const offers = (p: CryptoBackend) => p.kems.includes(alg);
   const det = b.deterministic;
-  const check = (kind: string, title: string, run: (seed: number, runs: number) => Verdict) =>
+  const check = (kind: string, title: string, run: (seed: number, runs: number) => Verdict | Promise<Verdict>) =>
     propertyCheck(b.name, 'kem', alg, kind, title, run);
 
   return [
@@ -49,21 +50,35 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
     ),
 
     // FIPS 203 Alg. 18 lines 7-11: a ciphertext that fails re-encryption yields J(z || c).
-    check('implicit-rejection', `${alg} rejection secret is J(z||c) and matches the reference`, (seed, runs) =>
-      checkProperty(seed, runs, [kemSeed(), kemMessage(), bitIn(KEM_SIZES[alg].ct)], (s, m, bit) => {
-        const { ek, dk } = keygen(kem, det, s);
-        const bad = flipBit(encaps(kem, det, ek, m).ct, bit);
-        const got = kem.decaps(dk, bad);
-        const z = dk.subarray(dk.length - 32);
-        const want = shake256(new Uint8Array([...z, ...bad]), { dkLen: 32 });
-        const r = mismatch('implicit-rejection secret vs J(z||c)', want, got);
-        if (r !== true) return r;
-        return mismatch(`implicit-rejection secret vs reference ${ref.name}`, ref.kem(alg).decaps(dk, bad), got);
-      }),
-    ),
+    // J is computed here from the spec; the independent implementation, when
+    // one can be loaded, must also agree on the same dk and ciphertext.
+    check('implicit-rejection', `${alg} rejection secret is J(z||c) and matches an independent implementation`, async (seed, runs) => {
+      const found = await independentFor(spec, alg, offers);
+      const other = 'ref' in found ? found.ref : undefined;
+      const comparedWith = 'ref' in found ? describeImpl(found.ref) : `J(z||c) only (${found.skipped.reason})`;
+      return checkProperty(
+        seed,
+        runs,
+        [kemSeed(), kemMessage(), bitIn(KEM_SIZES[alg].ct)],
+        (s, m, bit) => {
+          const { ek, dk } = keygen(kem, det, s);
+          const bad = flipBit(encaps(kem, det, ek, m).ct, bit);
+          const got = kem.decaps(dk, bad);
+          const z = dk.subarray(dk.length - 32);
+          const want = shake256(new Uint8Array([...z, ...bad]), { dkLen: 32 });
+          const r = mismatch('implicit-rejection secret vs J(z||c)', want, got);
+          if (r !== true || !other) return r;
+          return mismatch(`implicit-rejection secret vs ${other.name}`, other.kem(alg).decaps(dk, bad), got);
+        },
+        { evidence: { comparedWith } },
+      );
+    }),
 
-    check('determinism', `${alg} same seed and m give the same bytes as the reference`, (seed, runs) => {
+    check('determinism', `${alg} same seed and m give the same bytes as an independent implementation`, async (seed, runs) => {
       if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or m)`);
+      const found = await independentFor(spec, alg, offers);
+      if ('skipped' in found) return found.skipped;
+      const ref = found.ref;
       const r = ref.kem(alg);
       return checkProperty(
         seed,
@@ -76,23 +91,26 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
           const ek = mismatch('ek from the same seed twice', k1.ek, k2.ek);
           if (ek !== true) return ek;
           for (const [field, want, got] of [
-            [`ek vs reference ${ref.name}`, kr.ek, k1.ek],
-            [`dk vs reference ${ref.name}`, kr.dk, k1.dk],
+            [`ek vs ${ref.name}`, kr.ek, k1.ek],
+            [`dk vs ${ref.name}`, kr.dk, k1.dk],
           ] as const) {
             const d = mismatch(field, want, got);
             if (d !== true) return d;
           }
           const e1 = kem.encaps(k1.ek, m);
           const er = r.encaps(kr.ek, m);
-          const ct = mismatch(`ct vs reference ${ref.name}`, er.ct, e1.ct);
-          return ct !== true ? ct : mismatch(`shared secret vs reference ${ref.name}`, er.ss, e1.ss);
+          const ct = mismatch(`ct vs ${ref.name}`, er.ct, e1.ct);
+          return ct !== true ? ct : mismatch(`shared secret vs ${ref.name}`, er.ss, e1.ss);
         },
-        { evidence: { comparedWith: ref.name } },
+        { evidence: { comparedWith: describeImpl(ref) } },
       );
     }),
 
-    check('interop', `${alg} keys from one backend, encapsulation by another`, (seed, runs) =>
-      checkProperty(
+    check('interop', `${alg} keys from one backend, encapsulation by another`, async (seed, runs) => {
+      const found = await peersFor(spec, alg, offers);
+      if ('skipped' in found) return found.skipped;
+      const { peers } = found;
+      return checkProperty(
         seed,
         runs,
         [kemSeed(), kemMessage()],
@@ -110,8 +128,8 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
           }
           return true;
         },
-        { evidence: { peers: peers.map((p) => p.name) } },
-      ),
-    ),
+        { evidence: { peers: peers.map(describeImpl) } },
+      );
+    }),
   ];
 }

@@ -14,6 +14,8 @@ export const cryptoMutants: readonly MutantSpec[] = [
   backend('ignores-seed', ['crypto/determinism/*']),
   backend('ignores-rnd', ['crypto/determinism/*']),
   backend('hedged-is-deterministic', ['crypto/determinism/*']),
+  backend('shifted-seed', ['crypto/determinism/*']),
   backend('reversed-ek', ['crypto/interop/*']),
+  backend('reversed-pk', ['crypto/interop/*']),
   backend('no-algorithms', ['crypto/algorithms']),
 ];

@@ -1,15 +1,56 @@
 // How much each property check runs, and what it is compared against.
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { Check, Profile, Verdict } from '../../src/check/evidence.ts';
+import type { Independent } from '../../src/crypto/independent.ts';
+import { skip, type Check, type Profile, type Verdict } from '../../src/check/evidence.ts';
 import { deriveSeed } from '../../src/check/property.ts';
+
+/** What a backend is compared with; never the backend itself. */
+export interface Comparison {
+  /** The independent implementation deterministic outputs must equal byte for byte, or why there is none. */
+  independent: Independent;
+  /** Implementations it must interoperate with: the independent one and every other selected backend. */
+  peers: readonly CryptoBackend[];
+}
 
 export interface PropertyCheckSpec {
   /** The backend under test. */
   backend: CryptoBackend;
-  /** The reference implementation every deterministic output must equal byte for byte. */
-  reference: CryptoBackend;
-  /** Other implementations it must interoperate with (always includes the reference). */
-  peers: readonly CryptoBackend[];
+  /** Resolved when a check first needs it, so loading the independent implementation costs only checks that use it. */
+  comparison: () => Promise<Comparison>;
+}
+
+/** Names an implementation in evidence: "liboqs (@oqs/liboqs-js 0.15.1)". */
+export const describeImpl = (b: CryptoBackend) => `${b.name} (${b.version})`;
+
+/**
+ * The independent implementation when it can be used for `alg`, else the skip
+ * that says why: a comparison that cannot be made is never a pass.
+ */
+export async function independentFor(
+  spec: PropertyCheckSpec,
+  alg: string,
+  offers: (b: CryptoBackend) => boolean,
+): Promise<{ ref: CryptoBackend } | { skipped: Verdict }> {
+  const { independent } = await spec.comparison();
+  if ('reason' in independent) return { skipped: skip(`nothing independent to compare ${spec.backend.name} with: ${independent.reason}`) };
+  const ref = independent.backend;
+  if (!ref.deterministic)
+    return { skipped: skip(`the independent implementation ${ref.name} is not deterministic, so it cannot replay seeds`) };
+  if (!offers(ref)) return { skipped: skip(`the independent implementation ${ref.name} lacks ${alg}`) };
+  return { ref };
+}
+
+/** Interop partners for `alg`, or the skip saying there are none. */
+export async function peersFor(
+  spec: PropertyCheckSpec,
+  alg: string,
+  offers: (b: CryptoBackend) => boolean,
+): Promise<{ peers: CryptoBackend[] } | { skipped: Verdict }> {
+  const { independent, peers } = await spec.comparison();
+  const usable = peers.filter(offers);
+  if (usable.length) return { peers: usable };
+  const why = 'reason' in independent ? independent.reason : `no other implementation offers ${alg}`;
+  return { skipped: skip(`no implementation other than ${spec.backend.name} to interoperate with: ${why}`) };
 }
 
 /** fast-check runs per property: signatures cost more than KEM operations. */
@@ -32,7 +73,7 @@ export function propertyCheck(
   alg: string,
   kind: string,
   title: string,
-  run: (seed: number, runs: number) => Verdict,
+  run: (seed: number, runs: number) => Verdict | Promise<Verdict>,
 ): Check {
   const id = `crypto/${kind}/${alg}`;
   return {

@@ -1,23 +1,24 @@
 // ML-DSA property checks (FIPS 204): round trip, tampering, context binding,
-// determinism and hedging against the reference, and cross-backend interop.
+// determinism and hedging against an independent implementation, and cross-backend interop.
 import { SIG_SIZES, type SigAlg } from '../../src/crypto/algorithms.ts';
-import type { Signer } from '../../src/crypto/backend.ts';
+import type { CryptoBackend, Signer } from '../../src/crypto/backend.ts';
 import { bytesEqual, describeDifference as mismatch } from '../../src/check/bytes.ts';
 import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
 import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
-import { propertyCheck, type PropertyCheckSpec } from './property-check.ts';
+import { describeImpl, independentFor, peersFor, propertyCheck, type PropertyCheckSpec } from './property-check.ts';
 
 const ZERO_RND = new Uint8Array(32);
 
 const keygen = (s: Signer, deterministic: boolean, seed: Uint8Array) => (deterministic ? s.keygen(seed) : s.keygen());
 
 export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
-  const { backend: b, reference: ref, peers } = spec;
+  const b = spec.backend;
   const sig = b.sig(alg);
+  const offers = (p: CryptoBackend) => p.sigs.includes(alg);
   const det = b.deterministic;
   const sizes = SIG_SIZES[alg];
-  const check = (kind: string, title: string, run: (seed: number, runs: number) => Verdict) =>
+  const check = (kind: string, title: string, run: (seed: number, runs: number) => Verdict | Promise<Verdict>) =>
     propertyCheck(b.name, 'sig', alg, kind, title, run);
 
   return [
@@ -67,41 +68,51 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
       ),
     ),
 
-    check('determinism', `${alg} same seed and rnd give the reference's bytes; hedged signing varies`, (seed, runs) => {
-      if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or rnd)`);
-      const r = ref.sig(alg);
-      return checkProperty(
-        seed,
-        runs,
-        [sigSeed(), message(), signingRnd()],
-        (s, msg, rnd) => {
-          const k1 = sig.keygen(s);
-          const kr = r.keygen(s);
-          const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
-          if (same !== true) return same;
-          for (const [field, want, got] of [
-            [`pk vs reference ${ref.name}`, kr.pk, k1.pk],
-            [`sk vs reference ${ref.name}`, kr.sk, k1.sk],
-            [`signature with rnd vs reference ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
-            [
-              `deterministic signature (rnd = 0) vs reference ${ref.name}`,
-              r.sign(kr.sk, msg, { rnd: ZERO_RND }),
-              sig.sign(k1.sk, msg, { rnd: ZERO_RND }),
-            ],
-          ] as const) {
-            const d = mismatch(field, want, got);
-            if (d !== true) return d;
-          }
-          // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
-          if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
-          return true;
-        },
-        { evidence: { comparedWith: ref.name } },
-      );
-    }),
+    check(
+      'determinism',
+      `${alg} same seed and rnd give an independent implementation's bytes; hedged signing varies`,
+      async (seed, runs) => {
+        if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or rnd)`);
+        const found = await independentFor(spec, alg, offers);
+        if ('skipped' in found) return found.skipped;
+        const ref = found.ref;
+        const r = ref.sig(alg);
+        return checkProperty(
+          seed,
+          runs,
+          [sigSeed(), message(), signingRnd()],
+          (s, msg, rnd) => {
+            const k1 = sig.keygen(s);
+            const kr = r.keygen(s);
+            const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
+            if (same !== true) return same;
+            for (const [field, want, got] of [
+              [`pk vs ${ref.name}`, kr.pk, k1.pk],
+              [`sk vs ${ref.name}`, kr.sk, k1.sk],
+              [`signature with rnd vs ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
+              [
+                `deterministic signature (rnd = 0) vs ${ref.name}`,
+                r.sign(kr.sk, msg, { rnd: ZERO_RND }),
+                sig.sign(k1.sk, msg, { rnd: ZERO_RND }),
+              ],
+            ] as const) {
+              const d = mismatch(field, want, got);
+              if (d !== true) return d;
+            }
+            // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
+            if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
+            return true;
+          },
+          { evidence: { comparedWith: describeImpl(ref) } },
+        );
+      },
+    ),
 
-    check('interop', `${alg} signatures verify across backends`, (seed, runs) =>
-      checkProperty(
+    check('interop', `${alg} signatures verify across backends`, async (seed, runs) => {
+      const found = await peersFor(spec, alg, offers);
+      if ('skipped' in found) return found.skipped;
+      const { peers } = found;
+      return checkProperty(
         seed,
         runs,
         [sigSeed(), message()],
@@ -116,8 +127,8 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
           }
           return true;
         },
-        { evidence: { peers: peers.map((p) => p.name) } },
-      ),
-    ),
+        { evidence: { peers: peers.map(describeImpl) } },
+      );
+    }),
   ];
 }

@@ -2,6 +2,7 @@
 // which signature signs the transcript. Each suite is bound to a backend at
 // node start, so the handshake code never names an algorithm.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { KEM_SIZES, XWING_SIZES } from '../../crypto/algorithms.ts';
 import type { CryptoBackend } from '../../crypto/backend.ts';
 import { MeshError } from './errors.ts';
 import { x25519Keygen, x25519SharedSecret } from '../../crypto/x25519.ts';
@@ -91,8 +92,8 @@ function guarded<T>(what: string, f: () => T): T {
 function xwingKem(backend: CryptoBackend): EphemeralKem {
   const xw = createXWing(backend);
   return {
-    shareBytes: 1216,
-    ciphertextBytes: 1120,
+    shareBytes: XWING_SIZES.pk,
+    ciphertextBytes: XWING_SIZES.ct,
     keygen: () => {
       const { pk, expanded } = xw.keygenExpanded();
       return { publicKey: pk, secretKey: { kem: 'X-Wing', key: expanded } };
@@ -109,8 +110,8 @@ function xwingKem(backend: CryptoBackend): EphemeralKem {
 function mlkem1024Kem(backend: CryptoBackend): EphemeralKem {
   const k = backend.kem('ML-KEM-1024');
   return {
-    shareBytes: 1568,
-    ciphertextBytes: 1568,
+    shareBytes: KEM_SIZES['ML-KEM-1024'].ek,
+    ciphertextBytes: KEM_SIZES['ML-KEM-1024'].ct,
     keygen: () => {
       const { ek, dk } = k.keygen();
       return { publicKey: ek, secretKey: { kem: 'ML-KEM-1024', key: dk } };
