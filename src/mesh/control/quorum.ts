@@ -1,0 +1,347 @@
+// Quorum-certified critical events (docs/control-plane.md §4). A node votes
+// at most once per slot and epoch; a slot commits when a strict majority of
+// the configured members (not of those reachable) signed the same event
+// hash. Two sides of a partition can therefore never both commit a slot:
+// their majorities would share a member who voted twice. Votes are verified
+// when they arrive; certified entries when they arrive and again when they
+// are appended. A certified entry for a slot already committed differently
+// is a safety violation: counted, kept as a witness, refused.
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Clock } from './clock.ts';
+import { eventHash, type CriticalEvent, type EventKind } from './events.ts';
+import { CommittedLog } from './log.ts';
+import type { MembershipStatus } from './membership.ts';
+import {
+  quorumSize,
+  refuse,
+  zeroCounts,
+  type Checked,
+  type ControlSigner,
+  type MemberSet,
+  type RefusalReason,
+  type SignerDirectory,
+} from './members.ts';
+import type { ControlPayload } from './payloads.ts';
+import { certificateFrom, signVote, verifyEntry, verifyVote, type CertifiedEntry, type Vote } from './votes.ts';
+
+/** Slots beyond the last committed one that votes and entries are kept for: bounds memory under hostile input. */
+export const MAX_AHEAD = 64;
+const MAX_CONFLICT_WITNESSES = 16;
+
+export interface QuorumOptions {
+  signer: ControlSigner;
+  directory: SignerDirectory;
+  clock: Clock;
+  membership: () => MembershipStatus;
+  /** Called for each appended entry, in slot order; applying a revocation is the caller's job. */
+  onCommit?: (e: CertifiedEntry) => void;
+  /** Prefix of proposal ids, e.g. "node-1/7." with the incarnation, so ids never repeat across restarts. */
+  proposalPrefix?: string;
+}
+
+export type ProposalState = 'queued' | 'voting' | 'committed';
+
+export interface Proposal {
+  event: CriticalEvent;
+  hash: string;
+  state: ProposalState;
+  slot?: number;
+  /** When the state or slot last changed. */
+  since: number;
+}
+
+export interface SlotConflict {
+  slot: number;
+  local: string;
+  offered: string;
+  at: number;
+}
+
+export interface QuorumCounters {
+  votesAccepted: number;
+  votesRefused: Record<RefusalReason, number>;
+  entriesRefused: Record<RefusalReason, number>;
+  /** Certificates this node assembled from votes. */
+  formed: number;
+  appended: number;
+  /** Two verified votes by one member for different events in one slot. */
+  equivocations: number;
+  safetyViolations: number;
+  conflicts: SlotConflict[];
+}
+
+export class QuorumNode {
+  readonly log = new CommittedLog();
+  readonly committedAt = new Map<number, number>();
+  protected readonly ballots = new Map<number, Vote[]>();
+  /** slot -> event hashes this node signed a vote for (one, in the reference). */
+  protected readonly myVotes = new Map<number, Map<string, Vote>>();
+  protected readonly events = new Map<string, CriticalEvent>();
+  protected readonly proposals = new Map<string, Proposal>();
+  protected readonly future = new Map<number, CertifiedEntry>();
+  protected readonly counts: QuorumCounters = {
+    votesAccepted: 0,
+    votesRefused: zeroCounts(),
+    entriesRefused: zeroCounts(),
+    formed: 0,
+    appended: 0,
+    equivocations: 0,
+    safetyViolations: 0,
+    conflicts: [],
+  };
+  private nextProposal = 0;
+  private epoch: number;
+
+  constructor(protected readonly opts: QuorumOptions) {
+    this.epoch = opts.membership().epoch;
+  }
+
+  protected get self(): string {
+    return this.opts.signer.nodeId;
+  }
+
+  protected members(): MemberSet {
+    const s = this.opts.membership();
+    return { epoch: s.epoch, members: s.members };
+  }
+
+  // ---- proposing ------------------------------------------------------------
+
+  propose(kind: EventKind, payload: string): { proposal: Proposal; out: ControlPayload[] } {
+    const event: CriticalEvent = {
+      kind,
+      proposer: this.self,
+      proposalId: `${this.opts.proposalPrefix ?? `${this.self}/`}${++this.nextProposal}`,
+      payload,
+    };
+    const p: Proposal = { event, hash: bytesToHex(eventHash(event)), state: 'queued', since: this.opts.clock.now() };
+    this.proposals.set(event.proposalId, p);
+    return { proposal: { ...p }, out: this.mayPropose() ? this.start(p) : [] };
+  }
+
+  /** A minority node queues: it could not commit, and its votes would only delay the majority. */
+  protected mayPropose(): boolean {
+    return this.opts.membership().partition === 'majority';
+  }
+
+  protected start(p: Proposal): ControlPayload[] {
+    const slot = this.freeSlot();
+    Object.assign(p, { slot, state: 'voting', since: this.opts.clock.now() });
+    this.events.set(`${slot}:${p.hash}`, p.event);
+    return [{ type: 'proposal', slot, event: p.event }, ...this.castVote(slot, eventHash(p.event))];
+  }
+
+  /** The lowest slot after the log in which this node has not voted yet. */
+  protected freeSlot(): number {
+    let s = this.log.lastSlot + 1;
+    while (this.myVotes.has(s)) s++;
+    return s;
+  }
+
+  /** Submits queued proposals once this node is in a majority again. */
+  onPartitionChange(): ControlPayload[] {
+    if (!this.mayPropose()) return [];
+    return [...this.proposals.values()].filter((p) => p.state === 'queued').flatMap((p) => this.start(p));
+  }
+
+  /** Re-sends proposals still voting after `afterMs` (lost gossip); receivers answer with their vote again. */
+  retry(afterMs: number): ControlPayload[] {
+    const now = this.opts.clock.now();
+    const out: ControlPayload[] = [];
+    for (const p of this.proposals.values()) {
+      if (p.state !== 'voting' || now - p.since < afterMs) continue;
+      p.since = now;
+      const mine = this.myVotes.get(p.slot!)?.get(p.hash);
+      out.push({ type: 'proposal', slot: p.slot!, event: p.event });
+      if (mine) out.push({ type: 'vote', vote: mine });
+    }
+    return out;
+  }
+
+  // ---- voting ---------------------------------------------------------------
+
+  onProposal(slot: number, event: CriticalEvent): ControlPayload[] {
+    if (slot <= this.log.lastSlot || slot > this.log.lastSlot + MAX_AHEAD) return [];
+    const hash = eventHash(event);
+    const hex = bytesToHex(hash);
+    this.events.set(`${slot}:${hex}`, event);
+    const mine = this.myVotes.get(slot)?.get(hex);
+    if (mine) return [{ type: 'vote', vote: mine }];
+    if (!this.shouldVote(slot, hex)) return this.tryCommit(slot);
+    return this.castVote(slot, hash);
+  }
+
+  /** One vote per member per slot: the whole safety argument rests on this line. */
+  protected shouldVote(slot: number, _hash: string): boolean {
+    return !this.myVotes.has(slot);
+  }
+
+  protected castVote(slot: number, hash: Uint8Array): ControlPayload[] {
+    const vote = signVote(this.opts.signer, { slot, eventHash: hash, epoch: this.members().epoch });
+    let mine = this.myVotes.get(slot);
+    if (!mine) this.myVotes.set(slot, (mine = new Map()));
+    mine.set(bytesToHex(hash), vote);
+    this.recordVote(vote);
+    return [{ type: 'vote', vote }, ...this.tryCommit(slot)];
+  }
+
+  onVote(v: Vote): ControlPayload[] {
+    const ok = this.checkVote(v);
+    if (!ok.ok) {
+      this.counts.votesRefused[ok.reason]++;
+      return [];
+    }
+    if (v.slot <= this.log.lastSlot) {
+      // Too late to count, not too late to notice a signer of the committed certificate voting for something else.
+      const e = this.log.at(v.slot)!;
+      if (bytesToHex(e.certificate.eventHash) !== bytesToHex(v.eventHash) && e.certificate.signatures.some((s) => s.voter === v.voter))
+        this.counts.equivocations++;
+      return [];
+    }
+    if (v.slot > this.log.lastSlot + MAX_AHEAD) return [];
+    const r = this.recordVote(v);
+    if (!r.ok) {
+      this.counts.votesRefused[r.reason]++;
+      return [];
+    }
+    this.counts.votesAccepted++;
+    return this.tryCommit(v.slot);
+  }
+
+  protected checkVote(v: Vote): Checked<Vote> {
+    return verifyVote(this.opts.directory, this.members(), v);
+  }
+
+  /** Keeps the first vote of each member per slot; a second one is a duplicate (or an equivocation). */
+  protected recordVote(v: Vote): Checked<Vote> {
+    let list = this.ballots.get(v.slot);
+    if (!list) this.ballots.set(v.slot, (list = []));
+    const prior = list.find((x) => x.voter === v.voter);
+    if (prior) {
+      const same = bytesToHex(prior.eventHash) === bytesToHex(v.eventHash);
+      if (!same) this.counts.equivocations++;
+      return refuse('duplicate', `${v.voter} already voted in slot ${v.slot}${same ? '' : ' for another event'}`);
+    }
+    list.push(v);
+    return { ok: true, value: v };
+  }
+
+  protected enough(signers: number): boolean {
+    return signers >= quorumSize(this.members());
+  }
+
+  protected tryCommit(slot: number): ControlPayload[] {
+    if (slot <= this.log.lastSlot) return [];
+    const byHash = new Map<string, Vote[]>();
+    for (const v of this.ballots.get(slot) ?? []) {
+      const k = bytesToHex(v.eventHash);
+      byHash.set(k, [...(byHash.get(k) ?? []), v]);
+    }
+    for (const [hex, votes] of byHash) {
+      const event = this.events.get(`${slot}:${hex}`);
+      if (!event || !this.enough(votes.length)) continue;
+      const entry: CertifiedEntry = { slot, event, certificate: certificateFrom(votes) };
+      this.counts.formed++;
+      const out = this.adopt(entry).out;
+      // The proposer announces the commit; every other node that formed it stays quiet (digests repair the rest).
+      return event.proposer === this.self ? [{ type: 'commit', entry }, ...out] : out;
+    }
+    return [];
+  }
+
+  // ---- adopting -------------------------------------------------------------
+
+  /** Verifies a certified entry (again, wherever it came from) and appends it in slot order. */
+  adopt(entry: CertifiedEntry): { result: Checked<CertifiedEntry>; out: ControlPayload[] } {
+    const v = this.checkEntry(entry);
+    if (!v.ok) {
+      this.counts.entriesRefused[v.reason]++;
+      return { result: v, out: [] };
+    }
+    const lastSlot = this.log.lastSlot;
+    if (entry.slot <= lastSlot) {
+      const local = this.log.at(entry.slot)!;
+      if (bytesToHex(local.certificate.eventHash) === bytesToHex(entry.certificate.eventHash)) return { result: v, out: [] };
+      return { result: this.onConflict(entry, local), out: [] };
+    }
+    if (entry.slot > lastSlot + 1) {
+      if (entry.slot <= lastSlot + MAX_AHEAD) this.future.set(entry.slot, entry);
+      return { result: refuse('out_of_order', `slot ${entry.slot} waits for slot ${lastSlot + 1}`), out: [] };
+    }
+    const out = this.append(entry);
+    for (let next = this.future.get(this.log.lastSlot + 1); next; next = this.future.get(this.log.lastSlot + 1)) {
+      this.future.delete(next.slot);
+      const again = this.checkEntry(next);
+      if (!again.ok) {
+        this.counts.entriesRefused[again.reason]++;
+        break;
+      }
+      out.push(...this.append(next));
+    }
+    return { result: v, out };
+  }
+
+  protected checkEntry(e: CertifiedEntry): Checked<CertifiedEntry> {
+    return verifyEntry(this.opts.directory, this.members(), e);
+  }
+
+  /** A second certified event for a committed slot: never adopted. */
+  protected onConflict(entry: CertifiedEntry, local: CertifiedEntry): Checked<CertifiedEntry> {
+    this.counts.safetyViolations++;
+    this.counts.entriesRefused.slot_conflict++;
+    const witness = {
+      slot: entry.slot,
+      local: bytesToHex(local.certificate.eventHash),
+      offered: bytesToHex(entry.certificate.eventHash),
+      at: this.opts.clock.now(),
+    };
+    if (this.counts.conflicts.length < MAX_CONFLICT_WITNESSES) this.counts.conflicts.push(witness);
+    return refuse(
+      'slot_conflict',
+      `slot ${entry.slot} is committed to ${witness.local.slice(0, 16)}, refused ${witness.offered.slice(0, 16)}`,
+    );
+  }
+
+  protected append(entry: CertifiedEntry): ControlPayload[] {
+    this.log.append(entry);
+    this.committedAt.set(entry.slot, this.opts.clock.now());
+    this.counts.appended++;
+    for (const s of [...this.ballots.keys()]) if (s <= entry.slot) this.ballots.delete(s);
+    for (const s of [...this.myVotes.keys()]) if (s <= entry.slot) this.myVotes.delete(s);
+    for (const k of [...this.events.keys()]) if (Number(k.split(':')[0]) <= entry.slot) this.events.delete(k);
+    this.opts.onCommit?.(entry);
+    const epochChanged = this.members().epoch !== this.epoch;
+    if (epochChanged) {
+      // Votes of the old epoch can never certify anything now.
+      this.epoch = this.members().epoch;
+      this.ballots.clear();
+      this.myVotes.clear();
+    }
+    const hex = bytesToHex(entry.certificate.eventHash);
+    const out: ControlPayload[] = [];
+    for (const p of this.proposals.values()) {
+      if (p.hash === hex) Object.assign(p, { state: 'committed', slot: entry.slot, since: this.opts.clock.now() });
+      else if (p.state === 'voting' && (p.slot === entry.slot || epochChanged)) {
+        // Lost the slot (or the epoch moved): propose again, or queue in a minority.
+        if (this.mayPropose()) out.push(...this.start(p));
+        else Object.assign(p, { state: 'queued', slot: undefined, since: this.opts.clock.now() });
+      }
+    }
+    return out;
+  }
+
+  // ---- reading --------------------------------------------------------------
+
+  proposalList(): Proposal[] {
+    return [...this.proposals.values()].map((p) => ({ ...p }));
+  }
+
+  counters(): QuorumCounters {
+    return {
+      ...this.counts,
+      votesRefused: { ...this.counts.votesRefused },
+      entriesRefused: { ...this.counts.entriesRefused },
+      conflicts: [...this.counts.conflicts],
+    };
+  }
+}
