@@ -1,0 +1,54 @@
+// Each control check passes on the reference control plane and fails on the
+// mutant built to defeat it.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { loadBackend } from '../../src/crypto/select.ts';
+import { referenceControl, type ControlProtocol } from '../../src/mesh/control/seams.ts';
+import { CONTROL_CHECKS } from '../../suites/control/index.ts';
+import acceptsNonMemberVotes from '../mutants/control/accepts-non-member-votes.ts';
+import acceptsReplays from '../mutants/control/accepts-replays.ts';
+import commitsInMinority from '../mutants/control/commits-in-minority.ts';
+import countsDuplicateVotes from '../mutants/control/counts-duplicate-votes.ts';
+import countsUnverifiedVotes from '../mutants/control/counts-unverified-votes.ts';
+import ignoresTimestamps from '../mutants/control/ignores-timestamps.ts';
+import mergeKeepsBoth from '../mutants/control/merge-keeps-both.ts';
+import updatesBeforeVerifying from '../mutants/control/updates-before-verifying.ts';
+import votesTwice from '../mutants/control/votes-twice.ts';
+
+const MUTANTS: Record<string, [ControlProtocol, RegExp][]> = {
+  'control/gossip/forged-origin': [[updatesBeforeVerifying, /forgery: invalid: node-1's standing at node-2/]],
+  'control/gossip/replay': [[acceptsReplays, /forgery: invalid: .*replayed gossip/]],
+  'control/gossip/stale': [[ignoresTimestamps, /forgery: invalid: .*stale gossip messages as stale_timestamp/]],
+  'control/quorum/unverified-votes': [[countsUnverifiedVotes, /safety: invalid: .*bad_signature/]],
+  'control/quorum/duplicate-votes': [
+    [countsDuplicateVotes, /safety: invalid/],
+    [votesTwice, /safety: invalid: .*(another event in the same slot|different events)/],
+  ],
+  'control/quorum/non-member-votes': [[acceptsNonMemberVotes, /safety: invalid: .*outsider is not a member/]],
+  'control/quorum/minority-commits': [[commitsInMinority, /safety: invalid|minority .* committed/]],
+  'control/heal/converges': [[mergeKeepsBoth, /convergence: invalid|safety: invalid/]],
+};
+
+let backend: CryptoBackend;
+beforeAll(async () => {
+  backend = await loadBackend('liboqs');
+});
+
+describe.each(CONTROL_CHECKS.map(([id, , run]) => [id, run] as const))('%s', (id, run) => {
+  const env = () => ({ backend, seed: 20261201, size: 3 });
+  it('passes on the reference control plane', () => {
+    const v = run(referenceControl, env());
+    expect(v.reason).toBeUndefined();
+    expect(v.status).toBe('pass');
+    expect(v.evidence.seed).toBe(20261201);
+  });
+  it.each(MUTANTS[id].map(([m, re]) => [m.name, m, re] as const))('fails on %s', (_n, mutant, re) => {
+    const v = run(mutant, env());
+    expect(v.status).toBe('fail');
+    expect(v.reason).toMatch(re);
+  });
+});
+
+it('every control check has a mutant', () => {
+  expect(Object.keys(MUTANTS).sort()).toEqual(CONTROL_CHECKS.map(([id]) => id).sort());
+});
