@@ -5,6 +5,7 @@ import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { loadBackend } from '../../src/crypto/select.ts';
 import { referenceControl, type ControlProtocol } from '../../src/mesh/control/seams.ts';
 import { CONTROL_CHECKS } from '../../suites/control/index.ts';
+import { controlMutants } from '../../suites/control/mutants.ts';
 import acceptsNonMemberVotes from '../mutants/control/accepts-non-member-votes.ts';
 import acceptsReplays from '../mutants/control/accepts-replays.ts';
 import commitsInMinority from '../mutants/control/commits-in-minority.ts';
@@ -49,6 +50,9 @@ describe.each(CONTROL_CHECKS.map(([id, , run]) => [id, run] as const))('%s', (id
   });
 });
 
-it('every control check has a mutant', () => {
+it('every control check has a mutant, and the declared kill list is the one tested here', () => {
   expect(Object.keys(MUTANTS).sort()).toEqual(CONTROL_CHECKS.map(([id]) => id).sort());
+  const tested = Object.entries(MUTANTS).flatMap(([id, ms]) => ms.map(([m]) => `${m.name.replace('mutant:', '')} -> ${id}`));
+  const declared = controlMutants.flatMap((m) => m.kills.map((k) => `${m.name} -> ${k}`));
+  expect(declared.sort()).toEqual(tested.sort());
 });

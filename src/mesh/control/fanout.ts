@@ -1,11 +1,14 @@
 // Push forwarding (docs/control-plane.md §2). Each relayed message carries
 // the members still to be covered (`pending`, an unsigned routing header
-// outside the origin's signature). A node hands each of up to `fanout`
-// reachable pending members a disjoint share of the rest, so on a connected
-// mesh every member receives a message exactly once (N-1 sends per event);
-// members the sender cannot reach go to every child, so a path through any
-// child still delivers them. A lying relay can only withhold, which the
-// signed digests of merge.ts repair.
+// outside the origin's signature). A node sends to up to `fanout` reachable
+// pending members and hands each a disjoint share of the other reachable
+// ones; members it cannot reach go to every child. On a connected mesh every
+// member receives a message exactly once (N-1 sends per event). With an
+// unbounded fanout (the control plane's default) a member leaves `pending`
+// only when someone sends to it, so every member a path leads to is
+// reached; a bounded fanout trades that for fewer sends per node (a share
+// behind a child that cannot reach it is lost). A lying relay can only
+// withhold, which the signed digests of merge.ts repair.
 import { MeshError } from '../protocol/errors.ts';
 import { Decoder, Encoder, MAX_FRAME_BYTES } from '../protocol/wire.ts';
 

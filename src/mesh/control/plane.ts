@@ -25,6 +25,7 @@ export interface ControlPlaneOptions {
   heartbeatMs: number;
   /** Gossip timestamps further than this from our clock are stale (default 30 s). */
   maxSkewMs?: number;
+  /** Peers one node sends a message to (default: every reachable member; fanout.ts). */
   fanout?: number;
   /** First gossip sequence number minus one: incarnation << 32, so a restarted node's numbers still rise. */
   seqBase?: bigint;
@@ -194,8 +195,9 @@ export class ControlPlane {
     this.opts.onCommit?.(e);
   }
 
+  /** Unbounded by default: see fanout.ts for why a bounded fanout can lose members behind a partial cut. */
   private fanout(): number {
-    return this.opts.fanout ?? 3;
+    return this.opts.fanout ?? Math.max(1, this.membership.memberSet().members.length);
   }
 
   private reachableSet(): Set<string> {
