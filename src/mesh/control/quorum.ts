@@ -253,6 +253,10 @@ export class QuorumNode {
 
   /** Verifies a certified entry (again, wherever it came from) and appends it in slot order. */
   adopt(entry: CertifiedEntry): { result: Checked<CertifiedEntry>; out: ControlPayload[] } {
+    // An entry identical to a committed one changes nothing: skip the signatures (gossip repeats commits).
+    const held = this.log.at(entry.slot);
+    if (held && bytesToHex(held.certificate.eventHash) === bytesToHex(entry.certificate.eventHash))
+      return { result: { ok: true, value: held }, out: [] };
     const v = this.checkEntry(entry);
     if (!v.ok) {
       this.counts.entriesRefused[v.reason]++;
