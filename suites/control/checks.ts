@@ -253,10 +253,12 @@ export function checkDuplicateVotes(protocol: ControlProtocol, env: ControlCheck
     },
   );
   c.run(5 * c.heartbeatMs);
-  // A bridge: node-3 hears both sides, which cannot hear each other, and two proposers race for the
-  // next slot. Only a member voting twice (node-3) can give both a majority.
+  // A bridge: one member hears both sides, which cannot hear each other; with it each side is exactly
+  // a quorum (odd sizes), and two proposers race for the next slot. Only the bridge voting twice can
+  // give both a majority.
+  const q = Math.floor(c.ids.length / 2) + 1;
   const last = c.ids[c.ids.length - 1];
-  c.partition([c.ids.slice(0, 2), c.ids.slice(3)]);
+  c.partition([c.ids.slice(0, q - 1), c.ids.slice(q)]);
   c.run(4 * c.heartbeatMs);
   c.propose('node-1', 'policy', 'race-a');
   c.propose(last, 'policy', 'race-b');
