@@ -8,17 +8,10 @@ import { deriveSeed } from '../../src/check/property.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { referenceControl, type ControlProtocol } from '../../src/mesh/control/seams.ts';
 import type { HarnessSuite } from '../env.ts';
-import {
-  checkDuplicateVotes,
-  checkForgedOrigin,
-  checkGossipReplay,
-  checkGossipStale,
-  checkHealConverges,
-  checkMinorityCommits,
-  checkNonMemberVotes,
-  checkUnverifiedVotes,
-  type ControlCheckEnv,
-} from './checks.ts';
+import { checkForgedOrigin, checkGossipReplay, checkGossipStale } from './gossip-checks.ts';
+import { checkHealConverges, checkMinorityCommits } from './partition-checks.ts';
+import { checkDuplicateVotes, checkNonMemberVotes, checkUnverifiedVotes } from './quorum-checks.ts';
+import type { ControlCheckEnv } from './scenario.ts';
 
 /** Simulated members per profile (the quorum checks use at least 5). */
 const SIZE = { pr: 3, release: 5 } as const;

@@ -65,3 +65,33 @@ describe.each([3, 5, 9])('%i simulated members', (n) => {
     expect(healed).toBeLessThanOrEqual(2000);
   });
 });
+
+describe('a committed revocation', () => {
+  it('removes the node, moves the epoch, and later events commit under the new member set only', () => {
+    const c = new Cluster({ size: 5, backend, seed: 55 });
+    c.run(600);
+    const revoke = c.propose('node-1', 'revoke', 'node-5');
+    c.run(600);
+    for (const x of c.ids.slice(0, 4)) {
+      expect(c.node(x).status().membership).toMatchObject({ epoch: 1, members: ['node-1', 'node-2', 'node-3', 'node-4'] });
+      expect(
+        c
+          .node(x)
+          .logView()
+          .entries.map((e) => e.proposalId),
+      ).toEqual([revoke]);
+    }
+    // The revoked node's gossip is now refused everywhere, whatever it signs.
+    const before = c.node('node-2').status().gossip.dropped.non_member;
+    const after = c.propose('node-5', 'policy', 'from-the-revoked');
+    const next = c.propose('node-2', 'policy', 'after-revocation');
+    c.run(1000);
+    expect(c.node('node-2').status().gossip.dropped.non_member).toBeGreaterThan(before);
+    for (const x of c.ids.slice(0, 4)) {
+      const entries = c.node(x).logView().entries;
+      expect(entries.map((e) => e.proposalId)).toEqual([revoke, next]);
+      expect(entries[1].certificate.epoch).toBe(1);
+      expect(entries.some((e) => e.proposalId === after)).toBe(false);
+    }
+  });
+});

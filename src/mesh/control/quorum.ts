@@ -76,7 +76,8 @@ export class QuorumNode {
   protected readonly ballots = new Map<number, Vote[]>();
   /** slot -> event hashes this node signed a vote for (one, in the reference). */
   protected readonly myVotes = new Map<number, Map<string, Vote>>();
-  protected readonly events = new Map<string, CriticalEvent>();
+  /** slot -> event hash -> event, from proposals; at most one per member per slot is kept. */
+  protected readonly events = new Map<number, Map<string, CriticalEvent>>();
   protected readonly proposals = new Map<string, Proposal>();
   protected readonly future = new Map<number, CertifiedEntry>();
   protected readonly counts: QuorumCounters = {
@@ -127,7 +128,7 @@ export class QuorumNode {
   protected start(p: Proposal): ControlPayload[] {
     const slot = this.freeSlot();
     Object.assign(p, { slot, state: 'voting', since: this.opts.clock.now() });
-    this.events.set(`${slot}:${p.hash}`, p.event);
+    this.remember(slot, p.hash, p.event);
     return [{ type: 'proposal', slot, event: p.event }, ...this.castVote(slot, eventHash(p.event))];
   }
 
@@ -164,11 +165,20 @@ export class QuorumNode {
     if (slot <= this.log.lastSlot || slot > this.log.lastSlot + MAX_AHEAD) return [];
     const hash = eventHash(event);
     const hex = bytesToHex(hash);
-    this.events.set(`${slot}:${hex}`, event);
+    if (!this.remember(slot, hex, event)) return [];
     const mine = this.myVotes.get(slot)?.get(hex);
     if (mine) return [{ type: 'vote', vote: mine }];
     if (!this.shouldVote(slot, hex)) return this.tryCommit(slot);
     return this.castVote(slot, hash);
+  }
+
+  /** Keeps a proposal's event; false when the slot already holds one per member (a flood). */
+  private remember(slot: number, hex: string, event: CriticalEvent): boolean {
+    let bySlot = this.events.get(slot);
+    if (!bySlot) this.events.set(slot, (bySlot = new Map()));
+    if (!bySlot.has(hex) && bySlot.size >= this.members().members.length) return false;
+    bySlot.set(hex, event);
+    return true;
   }
 
   /** One vote per member per slot: the whole safety argument rests on this line. */
@@ -238,7 +248,7 @@ export class QuorumNode {
       byHash.set(k, [...(byHash.get(k) ?? []), v]);
     }
     for (const [hex, votes] of byHash) {
-      const event = this.events.get(`${slot}:${hex}`);
+      const event = this.events.get(slot)?.get(hex);
       if (!event || !this.enough(votes.length)) continue;
       const entry: CertifiedEntry = { slot, event, certificate: certificateFrom(votes) };
       this.counts.formed++;
@@ -312,7 +322,7 @@ export class QuorumNode {
     this.counts.appended++;
     for (const s of [...this.ballots.keys()]) if (s <= entry.slot) this.ballots.delete(s);
     for (const s of [...this.myVotes.keys()]) if (s <= entry.slot) this.myVotes.delete(s);
-    for (const k of [...this.events.keys()]) if (Number(k.split(':')[0]) <= entry.slot) this.events.delete(k);
+    for (const s of [...this.events.keys()]) if (s <= entry.slot) this.events.delete(s);
     this.opts.onCommit?.(entry);
     const epochChanged = this.members().epoch !== this.epoch;
     if (epochChanged) {
