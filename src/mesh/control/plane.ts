@@ -140,12 +140,14 @@ export class ControlPlane {
     const id = `${m.origin}:${m.seq}`;
     const forward = isDirect(payload)
       ? []
-      : forwardPlan({ self: this.self, reachable: this.reachableSet(), pending: relay.pending, fanout: this.fanout() }).map((s) => ({
-          to: s.to,
-          bytes: encodeRelay({ pending: s.pending, gossip: relay.gossip }),
-          type: payload.type,
-          message: id,
-        }));
+      : forwardPlan({ self: this.self, reachable: this.reachableSet(), pending: this.members(relay.pending), fanout: this.fanout() }).map(
+          (s) => ({
+            to: s.to,
+            bytes: encodeRelay({ pending: s.pending, gossip: relay.gossip }),
+            type: payload.type,
+            message: id,
+          }),
+        );
     if (isDirect(payload) && payload.to !== this.self) return [];
     return [...forward, ...this.emit(this.dispatch(payload, m.origin))];
   }
@@ -198,6 +200,12 @@ export class ControlPlane {
   /** Unbounded by default: see fanout.ts for why a bounded fanout can lose members behind a partial cut. */
   private fanout(): number {
     return this.opts.fanout ?? Math.max(1, this.membership.memberSet().members.length);
+  }
+
+  /** The routing header is unsigned: only member ids in it are worth carrying. */
+  private members(ids: readonly string[]): string[] {
+    const m = this.membership.memberSet().members;
+    return ids.filter((id) => m.includes(id));
   }
 
   private reachableSet(): Set<string> {
