@@ -16,6 +16,7 @@ export function toEntry(e: EntryView): CertifiedEntry {
     event: { kind: e.kind, proposer: e.proposer, proposalId: e.proposalId, payload: e.payload },
     certificate: {
       slot: c.slot,
+      round: c.round,
       epoch: c.epoch,
       eventHash: hexToBytes(c.eventHash),
       signatures: c.signatures.map((s) => ({ voter: s.voter, signature: hexToBytes(s.signature) })),

@@ -38,8 +38,8 @@ export function craftRelay(f: Forgery): Uint8Array {
 }
 
 /** A vote claiming `voter` but signed by `signer` (the same key for a genuine vote). */
-export function voteAs(signer: ControlSigner, voter: string, slot: number, event: CriticalEvent, epoch = 0): Vote {
-  return { ...signVote(signer, { slot, eventHash: eventHash(event), epoch }), voter };
+export function voteAs(signer: ControlSigner, voter: string, slot: number, event: CriticalEvent, epoch = 0, round = 0): Vote {
+  return { ...signVote(signer, { slot, round, eventHash: eventHash(event), epoch }), voter };
 }
 
 /** A certified entry from whatever votes the attack holds. */

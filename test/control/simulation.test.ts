@@ -95,3 +95,24 @@ describe('a committed revocation', () => {
     }
   });
 });
+
+describe('three proposals racing for one slot', () => {
+  it.each([1, 2, 3, 4])('seed %i: a split round is proven dead and the next round decides; all three commit, one log', (seed) => {
+    const c = new Cluster({ size: 5, backend, seed });
+    c.run(600);
+    const ids = ['node-1', 'node-3', 'node-5'].map((n) => c.propose(n, 'policy', `race-${n}`));
+    c.run(3000);
+    const logs = new Set(
+      c.ids.map((x) =>
+        c
+          .node(x)
+          .logView()
+          .entries.map((e) => e.proposalId)
+          .join(','),
+      ),
+    );
+    expect(logs.size).toBe(1);
+    expect([...logs][0].split(',').sort()).toEqual([...ids].sort());
+    for (const x of c.ids) expect(c.node(x).status().quorum).toMatchObject({ equivocations: 0, safetyViolations: 0 });
+  });
+});

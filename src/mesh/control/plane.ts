@@ -265,7 +265,7 @@ export interface EntryView {
   payload: string;
   /** Hash of the event fields as this node holds them; the certificate names the hash it certifies. */
   eventHash: string;
-  certificate: { slot: number; epoch: number; eventHash: string; signatures: { voter: string; signature: string }[] };
+  certificate: { slot: number; round: number; epoch: number; eventHash: string; signatures: { voter: string; signature: string }[] };
   committedAt?: number;
 }
 
@@ -285,6 +285,7 @@ export function entryView(e: CertifiedEntry, committedAt?: number): EntryView {
     eventHash: eventHashHex(e.event),
     certificate: {
       slot: c.slot,
+      round: c.round,
       epoch: c.epoch,
       eventHash: bytesToHex(c.eventHash),
       signatures: c.signatures.map((s) => ({ voter: s.voter, signature: bytesToHex(s.signature) })),

@@ -6,7 +6,7 @@
 // when they arrive; certified entries when they arrive and again when they
 // are appended. A certified entry for a slot already committed differently
 // is a safety violation: counted, kept as a witness, refused.
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Clock } from './clock.ts';
 import { eventHash, type CriticalEvent, type EventKind } from './events.ts';
 import { CommittedLog } from './log.ts';
@@ -26,6 +26,8 @@ import { certificateFrom, signVote, verifyEntry, verifyVote, type CertifiedEntry
 
 /** Slots beyond the last committed one that votes and entries are kept for: bounds memory under hostile input. */
 export const MAX_AHEAD = 64;
+/** Rounds per slot a node follows; each needs a proof the one before is dead, so this is never reached by honest racing. */
+export const MAX_ROUNDS = 32;
 const MAX_CONFLICT_WITNESSES = 16;
 
 export interface QuorumOptions {
@@ -73,9 +75,12 @@ export interface QuorumCounters {
 export class QuorumNode {
   readonly log = new CommittedLog();
   readonly committedAt = new Map<number, number>();
-  protected readonly ballots = new Map<number, Vote[]>();
-  /** slot -> event hashes this node signed a vote for (one, in the reference). */
-  protected readonly myVotes = new Map<number, Map<string, Vote>>();
+  /** `${slot}/${round}` -> verified votes, one per member. */
+  protected readonly ballots = new Map<string, Vote[]>();
+  /** slot -> the votes this node signed in it (one per round, in the reference). */
+  protected readonly myVotes = new Map<number, Vote[]>();
+  /** slot -> the round this node votes in now. */
+  protected readonly rounds = new Map<number, number>();
   /** slot -> event hash -> event, from proposals; at most one per member per slot is kept. */
   protected readonly events = new Map<number, Map<string, CriticalEvent>>();
   protected readonly proposals = new Map<string, Proposal>();
@@ -129,7 +134,7 @@ export class QuorumNode {
     const slot = this.freeSlot();
     Object.assign(p, { slot, state: 'voting', since: this.opts.clock.now() });
     this.remember(slot, p.hash, p.event);
-    return [{ type: 'proposal', slot, event: p.event }, ...this.castVote(slot, eventHash(p.event))];
+    return [{ type: 'proposal', slot, event: p.event }, ...this.castVote(slot, this.round(slot), p.hash)];
   }
 
   /** The lowest slot after the log in which this node has not voted yet. */
@@ -152,9 +157,8 @@ export class QuorumNode {
     for (const p of this.proposals.values()) {
       if (p.state !== 'voting' || now - p.since < afterMs) continue;
       p.since = now;
-      const mine = this.myVotes.get(p.slot!)?.get(p.hash);
       out.push({ type: 'proposal', slot: p.slot!, event: p.event });
-      if (mine) out.push({ type: 'vote', vote: mine });
+      for (const vote of this.myVotes.get(p.slot!) ?? []) out.push({ type: 'vote', vote });
     }
     return out;
   }
@@ -163,13 +167,14 @@ export class QuorumNode {
 
   onProposal(slot: number, event: CriticalEvent): ControlPayload[] {
     if (slot <= this.log.lastSlot || slot > this.log.lastSlot + MAX_AHEAD) return [];
-    const hash = eventHash(event);
-    const hex = bytesToHex(hash);
+    const hex = bytesToHex(eventHash(event));
     if (!this.remember(slot, hex, event)) return [];
-    const mine = this.myVotes.get(slot)?.get(hex);
-    if (mine) return [{ type: 'vote', vote: mine }];
-    if (!this.shouldVote(slot, hex)) return this.tryCommit(slot);
-    return this.castVote(slot, hash);
+    const round = this.round(slot);
+    // A repeated proposal (a retry) gets our votes again: lost votes heal this way.
+    const resent: ControlPayload[] = (this.myVotes.get(slot) ?? []).map((vote) => ({ type: 'vote', vote }));
+    const choice = round === 0 ? hex : this.choose(slot, round - 1);
+    if (!choice || !this.shouldVote(slot, round, choice)) return [...resent, ...this.tryCommit(slot)];
+    return [...resent, ...this.castVote(slot, round, choice)];
   }
 
   /** Keeps a proposal's event; false when the slot already holds one per member (a flood). */
@@ -181,18 +186,22 @@ export class QuorumNode {
     return true;
   }
 
-  /** One vote per member per slot: the whole safety argument rests on this line. */
-  protected shouldVote(slot: number, _hash: string): boolean {
-    return !this.myVotes.has(slot);
+  protected round(slot: number): number {
+    return this.rounds.get(slot) ?? 0;
   }
 
-  protected castVote(slot: number, hash: Uint8Array): ControlPayload[] {
-    const vote = signVote(this.opts.signer, { slot, eventHash: hash, epoch: this.members().epoch });
+  /** One vote per member per slot and round: the whole safety argument rests on this line. */
+  protected shouldVote(slot: number, round: number, _hash: string): boolean {
+    return !(this.myVotes.get(slot) ?? []).some((v) => v.round === round);
+  }
+
+  protected castVote(slot: number, round: number, hex: string): ControlPayload[] {
+    const vote = signVote(this.opts.signer, { slot, round, eventHash: hexToBytes(hex), epoch: this.members().epoch });
     let mine = this.myVotes.get(slot);
-    if (!mine) this.myVotes.set(slot, (mine = new Map()));
-    mine.set(bytesToHex(hash), vote);
+    if (!mine) this.myVotes.set(slot, (mine = []));
+    mine.push(vote);
     this.recordVote(vote);
-    return [{ type: 'vote', vote }, ...this.tryCommit(slot)];
+    return [{ type: 'vote', vote }, ...this.settle(slot)];
   }
 
   onVote(v: Vote): ControlPayload[] {
@@ -203,34 +212,40 @@ export class QuorumNode {
     }
     if (v.slot <= this.log.lastSlot) {
       // Too late to count, not too late to notice a signer of the committed certificate voting for something else.
-      const e = this.log.at(v.slot)!;
-      if (bytesToHex(e.certificate.eventHash) !== bytesToHex(v.eventHash) && e.certificate.signatures.some((s) => s.voter === v.voter))
+      const c = this.log.at(v.slot)!.certificate;
+      if (c.round === v.round && bytesToHex(c.eventHash) !== bytesToHex(v.eventHash) && c.signatures.some((s) => s.voter === v.voter))
         this.counts.equivocations++;
       return [];
     }
-    if (v.slot > this.log.lastSlot + MAX_AHEAD) return [];
+    if (v.slot > this.log.lastSlot + MAX_AHEAD || v.round > MAX_ROUNDS) return [];
     const r = this.recordVote(v);
     if (!r.ok) {
       this.counts.votesRefused[r.reason]++;
       return [];
     }
     this.counts.votesAccepted++;
-    return this.tryCommit(v.slot);
+    return this.settle(v.slot);
   }
 
   protected checkVote(v: Vote): Checked<Vote> {
     return verifyVote(this.opts.directory, this.members(), v);
   }
 
-  /** Keeps the first vote of each member per slot; a second one is a duplicate (or an equivocation). */
+  protected ballot(slot: number, round: number): Vote[] {
+    const k = `${slot}/${round}`;
+    let list = this.ballots.get(k);
+    if (!list) this.ballots.set(k, (list = []));
+    return list;
+  }
+
+  /** Keeps the first vote of each member per slot and round; a second one is a duplicate (or an equivocation). */
   protected recordVote(v: Vote): Checked<Vote> {
-    let list = this.ballots.get(v.slot);
-    if (!list) this.ballots.set(v.slot, (list = []));
+    const list = this.ballot(v.slot, v.round);
     const prior = list.find((x) => x.voter === v.voter);
     if (prior) {
       const same = bytesToHex(prior.eventHash) === bytesToHex(v.eventHash);
       if (!same) this.counts.equivocations++;
-      return refuse('duplicate', `${v.voter} already voted in slot ${v.slot}${same ? '' : ' for another event'}`);
+      return refuse('duplicate', `${v.voter} already voted in slot ${v.slot} round ${v.round}${same ? '' : ' for another event'}`);
     }
     list.push(v);
     return { ok: true, value: v };
@@ -240,23 +255,53 @@ export class QuorumNode {
     return signers >= quorumSize(this.members());
   }
 
+  /** Commits what a round certifies, or moves past a round that can certify nothing. */
+  protected settle(slot: number): ControlPayload[] {
+    const committed = this.tryCommit(slot);
+    return this.log.lastSlot >= slot ? committed : [...committed, ...this.advanceIfDead(slot)];
+  }
+
   protected tryCommit(slot: number): ControlPayload[] {
     if (slot <= this.log.lastSlot) return [];
-    const byHash = new Map<string, Vote[]>();
-    for (const v of this.ballots.get(slot) ?? []) {
-      const k = bytesToHex(v.eventHash);
-      byHash.set(k, [...(byHash.get(k) ?? []), v]);
-    }
-    for (const [hex, votes] of byHash) {
-      const event = this.events.get(slot)?.get(hex);
-      if (!event || !this.enough(votes.length)) continue;
-      const entry: CertifiedEntry = { slot, event, certificate: certificateFrom(votes) };
-      this.counts.formed++;
-      const out = this.adopt(entry).out;
-      // The proposer announces the commit; every other node that formed it stays quiet (digests repair the rest).
-      return event.proposer === this.self ? [{ type: 'commit', entry }, ...out] : out;
+    for (let round = 0; round <= MAX_ROUNDS; round++) {
+      for (const [hex, votes] of tally(this.ballots.get(`${slot}/${round}`) ?? [])) {
+        const event = this.events.get(slot)?.get(hex);
+        if (!event || !this.enough(votes.length)) continue;
+        const entry: CertifiedEntry = { slot, event, certificate: certificateFrom(votes) };
+        this.counts.formed++;
+        const out = this.adopt(entry).out;
+        // The proposer announces the commit; every other node that formed it stays quiet (digests repair the rest).
+        return event.proposer === this.self ? [{ type: 'commit', entry }, ...out] : out;
+      }
     }
     return [];
+  }
+
+  /**
+   * A round is dead when the votes seen prove no event can reach a quorum in
+   * it: for every event, its votes plus every member not yet heard from fall
+   * short. Only then does this node vote again, in the next round, for the
+   * event the dead round favoured (most votes, then lowest hash), so racing
+   * proposals cannot stall a slot forever and no round can certify two events.
+   */
+  protected advanceIfDead(slot: number): ControlPayload[] {
+    const round = this.round(slot);
+    const votes = this.ballots.get(`${slot}/${round}`) ?? [];
+    const unseen = this.members().members.length - votes.length;
+    const need = quorumSize(this.members());
+    if (!votes.length || round >= MAX_ROUNDS || [...tally(votes).values()].some((v) => v.length + unseen >= need)) return [];
+    this.rounds.set(slot, round + 1);
+    const choice = this.choose(slot, round);
+    return choice && this.shouldVote(slot, round + 1, choice) ? this.castVote(slot, round + 1, choice) : [];
+  }
+
+  /** The event a dead round favoured, among those whose proposal we hold. */
+  protected choose(slot: number, round: number): string | undefined {
+    const known = this.events.get(slot);
+    const ranked = [...tally(this.ballots.get(`${slot}/${round}`) ?? [])]
+      .filter(([hex]) => known?.has(hex))
+      .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
+    return ranked[0]?.[0] ?? [...(known?.keys() ?? [])].sort()[0];
   }
 
   // ---- adopting -------------------------------------------------------------
@@ -320,8 +365,9 @@ export class QuorumNode {
     this.log.append(entry);
     this.committedAt.set(entry.slot, this.opts.clock.now());
     this.counts.appended++;
-    for (const s of [...this.ballots.keys()]) if (s <= entry.slot) this.ballots.delete(s);
+    for (const k of [...this.ballots.keys()]) if (Number(k.split('/')[0]) <= entry.slot) this.ballots.delete(k);
     for (const s of [...this.myVotes.keys()]) if (s <= entry.slot) this.myVotes.delete(s);
+    for (const s of [...this.rounds.keys()]) if (s <= entry.slot) this.rounds.delete(s);
     for (const s of [...this.events.keys()]) if (s <= entry.slot) this.events.delete(s);
     this.opts.onCommit?.(entry);
     const epochChanged = this.members().epoch !== this.epoch;
@@ -330,6 +376,7 @@ export class QuorumNode {
       this.epoch = this.members().epoch;
       this.ballots.clear();
       this.myVotes.clear();
+      this.rounds.clear();
     }
     const hex = bytesToHex(entry.certificate.eventHash);
     const out: ControlPayload[] = [];
@@ -358,4 +405,13 @@ export class QuorumNode {
       conflicts: [...this.counts.conflicts],
     };
   }
+}
+
+function tally(votes: readonly Vote[]): Map<string, Vote[]> {
+  const byHash = new Map<string, Vote[]>();
+  for (const v of votes) {
+    const k = bytesToHex(v.eventHash);
+    byHash.set(k, [...(byHash.get(k) ?? []), v]);
+  }
+  return byHash;
 }

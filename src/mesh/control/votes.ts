@@ -1,8 +1,8 @@
 // Votes and quorum certificates (docs/control-plane.md §4). A vote is an
 // ML-DSA-65 signature by a member over
-//   "pqc-mesh v1 vote" || version u8 | slot u64 | event hash (32) | epoch u32;
+//   "pqc-mesh v1 vote" || version u8 | slot u64 | round u32 | event hash (32) | epoch u32;
 // a quorum certificate is the votes of a strict majority of the configured
-// members at that epoch on one (slot, event hash). Certificates carry no node
+// members at that epoch on one (slot, round, event hash). Certificates carry no node
 // certificates: signers are checked against the ones the SignerDirectory has
 // verified (every gossip message brings its origin's).
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -16,6 +16,8 @@ const VOTE_VERSION = 1;
 
 export interface VoteBody {
   slot: number;
+  /** 0, or one more than a round this voter saw could certify nothing (quorum.ts). */
+  round: number;
   eventHash: Uint8Array;
   epoch: number;
 }
@@ -26,7 +28,7 @@ export interface Vote extends VoteBody {
 }
 
 export function encodeVoteBody(v: VoteBody): Uint8Array {
-  return new Encoder().u8(VOTE_VERSION).u64(BigInt(v.slot)).bytes(v.eventHash).u32(v.epoch).finish();
+  return new Encoder().u8(VOTE_VERSION).u64(BigInt(v.slot)).u32(v.round).bytes(v.eventHash).u32(v.epoch).finish();
 }
 
 export function signVote(signer: ControlSigner, body: VoteBody): Vote {
@@ -34,12 +36,13 @@ export function signVote(signer: ControlSigner, body: VoteBody): Vote {
 }
 
 export function encodeVoteTo(e: Encoder, v: Vote): Encoder {
-  return e.u64(BigInt(v.slot)).bytes(v.eventHash).u32(v.epoch).string(v.voter).bytes(v.signature);
+  return e.u64(BigInt(v.slot)).u32(v.round).bytes(v.eventHash).u32(v.epoch).string(v.voter).bytes(v.signature);
 }
 
 export function decodeVoteFrom(d: Decoder): Vote {
   return {
     slot: Number(d.u64('vote.slot')),
+    round: d.u32('vote.round'),
     eventHash: d.bytes('vote.eventHash', 32, 32),
     epoch: d.u32('vote.epoch'),
     voter: d.string('vote.voter', 64),
@@ -70,7 +73,7 @@ export interface CertifiedEntry {
 export function certificateFrom(votes: readonly Vote[]): QuorumCertificate {
   const [first] = votes;
   const signatures = [...votes].sort((a, b) => (a.voter < b.voter ? -1 : 1)).map((v) => ({ voter: v.voter, signature: v.signature }));
-  return { slot: first.slot, eventHash: first.eventHash, epoch: first.epoch, signatures };
+  return { slot: first.slot, round: first.round, eventHash: first.eventHash, epoch: first.epoch, signatures };
 }
 
 /**
@@ -101,7 +104,7 @@ export function verifyEntry(directory: SignerDirectory, members: MemberSet, e: C
 export function encodeEntryTo(enc: Encoder, e: CertifiedEntry): Encoder {
   enc.u64(BigInt(e.slot)).bytes(encodeEvent(e.event));
   const qc = e.certificate;
-  enc.u64(BigInt(qc.slot)).bytes(qc.eventHash).u32(qc.epoch).u8(qc.signatures.length);
+  enc.u64(BigInt(qc.slot)).u32(qc.round).bytes(qc.eventHash).u32(qc.epoch).u8(qc.signatures.length);
   for (const s of qc.signatures) enc.string(s.voter).bytes(s.signature);
   return enc;
 }
@@ -112,13 +115,14 @@ export function decodeEntryFrom(d: Decoder): CertifiedEntry {
   const event = decodeEventFrom(ev);
   ev.end('entry.event');
   const qcSlot = Number(d.u64('certificate.slot'));
+  const round = d.u32('certificate.round');
   const hash = d.bytes('certificate.eventHash', 32, 32);
   const epoch = d.u32('certificate.epoch');
   const n = d.u8('certificate.signatures');
   const signatures: QuorumCertificate['signatures'] = [];
   for (let i = 0; i < n; i++)
     signatures.push({ voter: d.string('certificate.voter', 64), signature: d.bytes('certificate.signature', LIMITS.signature) });
-  return { slot, event, certificate: { slot: qcSlot, eventHash: hash, epoch, signatures } };
+  return { slot, event, certificate: { slot: qcSlot, round, eventHash: hash, epoch, signatures } };
 }
 
 export const entryKey = (e: CertifiedEntry): string => `${e.slot}:${bytesToHex(e.certificate.eventHash)}`;

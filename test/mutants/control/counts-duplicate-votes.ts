@@ -10,9 +10,7 @@ import { verifyVote, type CertifiedEntry, type Vote } from '../../../src/mesh/co
 
 class CountsDuplicateVotes extends QuorumNode {
   protected override recordVote(v: Vote): Checked<Vote> {
-    let list = this.ballots.get(v.slot);
-    if (!list) this.ballots.set(v.slot, (list = []));
-    list.push(v);
+    this.ballot(v.slot, v.round).push(v);
     return { ok: true, value: v };
   }
   protected override checkEntry(e: CertifiedEntry): Checked<CertifiedEntry> {
