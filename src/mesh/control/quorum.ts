@@ -168,22 +168,24 @@ export class QuorumNode {
   onProposal(slot: number, event: CriticalEvent): ControlPayload[] {
     if (slot <= this.log.lastSlot || slot > this.log.lastSlot + MAX_AHEAD) return [];
     const hex = bytesToHex(eventHash(event));
-    if (!this.remember(slot, hex, event)) return [];
+    const seen = this.remember(slot, hex, event);
+    if (seen === 'full') return [];
     const round = this.round(slot);
-    // A repeated proposal (a retry) gets our votes again: lost votes heal this way.
-    const resent: ControlPayload[] = (this.myVotes.get(slot) ?? []).map((vote) => ({ type: 'vote', vote }));
+    // A repeated proposal (the proposer's retry) gets our votes again: lost votes heal this way.
+    const resent: ControlPayload[] = seen === 'known' ? (this.myVotes.get(slot) ?? []).map((vote) => ({ type: 'vote', vote })) : [];
     const choice = round === 0 ? hex : this.choose(slot, round - 1);
     if (!choice || !this.shouldVote(slot, round, choice)) return [...resent, ...this.tryCommit(slot)];
     return [...resent, ...this.castVote(slot, round, choice)];
   }
 
-  /** Keeps a proposal's event; false when the slot already holds one per member (a flood). */
-  private remember(slot: number, hex: string, event: CriticalEvent): boolean {
+  /** Keeps a proposal's event: `new`, `known` (seen before), or `full` (the slot holds one per member: a flood). */
+  private remember(slot: number, hex: string, event: CriticalEvent): 'new' | 'known' | 'full' {
     let bySlot = this.events.get(slot);
     if (!bySlot) this.events.set(slot, (bySlot = new Map()));
-    if (!bySlot.has(hex) && bySlot.size >= this.members().members.length) return false;
+    if (bySlot.has(hex)) return 'known';
+    if (bySlot.size >= this.members().members.length) return 'full';
     bySlot.set(hex, event);
-    return true;
+    return 'new';
   }
 
   protected round(slot: number): number {
