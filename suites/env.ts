@@ -5,6 +5,7 @@ import type { Suite } from '../src/check/suite.ts';
 import type { CryptoBackend } from '../src/crypto/backend.ts';
 import type { FallbackControllerFactory } from '../src/mesh/fallback/controller.ts';
 import type { MeshProtocol } from '../src/mesh/protocol/seams.ts';
+import type { ControlProtocol } from '../src/mesh/control/seams.ts';
 
 export interface SuiteEnv {
   backends: readonly CryptoBackend[];
@@ -16,6 +17,8 @@ export interface SuiteEnv {
   protocol?: MeshProtocol;
   /** The fallback controller under test (default: the reference). */
   fallback?: FallbackControllerFactory;
+  /** The control plane under test (default: the reference). */
+  control?: ControlProtocol;
 }
 
 export type HarnessSuite = Suite<SuiteEnv>;

@@ -9,12 +9,14 @@ import { katMutants } from './kat/mutants.ts';
 import { katSuite } from './kat/index.ts';
 import { meshMutants } from './mesh/mutants.ts';
 import { meshSuite } from './mesh/index.ts';
+import { controlSuite } from './control/index.ts';
+import { controlMutants } from './control/mutants.ts';
 import type { MutantSpec } from './mutant.ts';
 
 /** What `kat` runs: the backends alone. */
 export const KAT_SUITES: readonly HarnessSuite[] = [cryptoSuite, katSuite];
 
 /** What `certify` runs (and what selftest judges). */
-export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite];
+export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite, controlSuite];
 
-export const MUTANTS: readonly MutantSpec[] = [...cryptoMutants, ...katMutants, ...meshMutants, ...fallbackMutants];
+export const MUTANTS: readonly MutantSpec[] = [...cryptoMutants, ...katMutants, ...meshMutants, ...fallbackMutants, ...controlMutants];

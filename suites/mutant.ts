@@ -8,11 +8,12 @@ import type { Profile } from '../src/check/evidence.ts';
  * What the mutant replaces in a run:
  * - backend: the crypto backends (a module path, as `--backend` takes);
  * - protocol: the mesh protocol seams (a module default-exporting a MeshProtocol);
+ * - control: the control plane (a module default-exporting a ControlProtocol);
  * - fallback: the fallback controller (a module default-exporting a FallbackControllerFactory);
  * - vectors: the vector directory (a module default-exporting an async function
  *   that takes the run's directory and returns a defective copy of it).
  */
-export type MutantKind = 'backend' | 'protocol' | 'fallback' | 'vectors';
+export type MutantKind = 'backend' | 'protocol' | 'fallback' | 'vectors' | 'control';
 
 export interface MutantSpec {
   name: string;

@@ -66,5 +66,5 @@ export function controlChecks(protocol: ControlProtocol, backends: readonly Cryp
 
 export const controlSuite: HarnessSuite = {
   name: 'control',
-  checks: (env) => controlChecks(referenceControl, env.backends, env.profile),
+  checks: (env) => controlChecks(env.control ?? referenceControl, env.backends, env.profile),
 };

@@ -2,15 +2,11 @@
 // method of the reference GossipReceiver or QuorumNode, test/mutants/control/),
 // and the control checks each must make fail. Shaped as MutantSpec without
 // its `kind`: registering the suite adds kind 'control' (docs/control-plane.md §8).
-export interface ControlMutantSpec {
-  name: string;
-  module: string;
-  kills: readonly string[];
-}
+import type { MutantSpec } from '../mutant.ts';
 
-const control = (name: string, kills: string[]): ControlMutantSpec => ({ name, module: `test/mutants/control/${name}.ts`, kills });
+const control = (name: string, kills: string[]): MutantSpec => ({ name, kind: 'control', module: `test/mutants/control/${name}.ts`, kills });
 
-export const controlMutants: readonly ControlMutantSpec[] = [
+export const controlMutants: readonly MutantSpec[] = [
   control('updates-before-verifying', ['control/gossip/forged-origin']),
   control('accepts-replays', ['control/gossip/replay']),
   control('ignores-timestamps', ['control/gossip/stale']),

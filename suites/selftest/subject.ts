@@ -6,6 +6,7 @@ import { loadBackend } from '../../src/crypto/select.ts';
 import { ConfigError } from '../../src/errors.ts';
 import type { FallbackControllerFactory } from '../../src/mesh/fallback/controller.ts';
 import type { MeshProtocol } from '../../src/mesh/protocol/seams.ts';
+import type { ControlProtocol } from '../../src/mesh/control/seams.ts';
 import type { SuiteEnv } from '../env.ts';
 import type { MutantSpec } from '../mutant.ts';
 
@@ -32,6 +33,11 @@ export async function envWithMutant(base: SuiteEnv, m: MutantSpec): Promise<Suit
       if (typeof p?.verifyTranscriptSignature !== 'function')
         throw new ConfigError(`mutant ${m.name}: ${m.module} exports no MeshProtocol`);
       return { ...base, protocol: p };
+    }
+    case 'control': {
+      const c = (await defaultExport(m)) as ControlProtocol | undefined;
+      if (typeof c?.quorumNode !== 'function') throw new ConfigError(`mutant ${m.name}: ${m.module} exports no ControlProtocol`);
+      return { ...base, control: c };
     }
     case 'fallback': {
       const f = await defaultExport(m);
