@@ -103,3 +103,8 @@ export function metricValue(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
   return line ? Number(line.slice(series.length + 1)) : NaN;
 }
+
+/** Headers a harness sends to a node's admin API (the bearer token is added once the API requires it). */
+export async function adminHeaders(_p: NodeProcess): Promise<Record<string, string>> {
+  return {};
+}

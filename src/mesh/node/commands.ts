@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { loadBackend } from '../../crypto/select.ts';
+import { backendFromEnv, checkSwitches, productionMode } from '../../crypto/switches.ts';
 import { ConfigError } from '../../errors.ts';
 import { logger } from '../../log.ts';
 import { startAdmin } from './admin.ts';
@@ -28,6 +29,10 @@ async function loadProtocol(spec: string): Promise<MeshProtocol> {
 }
 
 export async function runNode(configFile: string, o: { mutant?: string; exitWithParent?: boolean } = {}): Promise<void> {
+  checkSwitches();
+  // A seam that swaps protocol code is for tests only: never in production.
+  if (o.mutant && productionMode())
+    throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
   const config = loadNodeConfig(configFile);
   const protocol = o.mutant ? await loadProtocol(o.mutant) : undefined;
   const node = await MeshNode.start({
@@ -66,10 +71,11 @@ export function registerMeshCommands(program: Command): void {
     .description('create a mesh CA in a directory (ca.cert, ca.key)')
     .requiredOption('--dir <dir>', 'CA directory')
     .option('--name <name>', 'CA name', 'pqc-mesh')
-    .option('--backend <name|path>', 'crypto backend', 'auto')
-    .action(async (f: { dir: string; name: string; backend: string }) => {
+    .option('--backend <name|path>', 'crypto backend (default $PQC_BACKEND, else auto)')
+    .action(async (f: { dir: string; name: string; backend?: string }) => {
+      checkSwitches();
       if (readIfExists(f.dir)) throw new ConfigError(`${caPaths(f.dir).key} already exists; refusing to replace a CA`);
-      loadOrCreateCa(f.dir, await loadBackend(f.backend), f.name);
+      loadOrCreateCa(f.dir, await loadBackend(f.backend ?? backendFromEnv() ?? 'auto'), f.name);
       process.stdout.write(`CA ${f.name} created: ${caPaths(f.dir).cert}\n`);
     });
   ca.command('issue')
@@ -77,11 +83,12 @@ export function registerMeshCommands(program: Command): void {
     .requiredOption('--dir <dir>', 'CA directory')
     .requiredOption('--node <id>', 'node id')
     .option('--days <n>', 'validity in days', positiveInt, 365)
-    .option('--backend <name|path>', 'crypto backend', 'auto')
-    .action(async (f: { dir: string; node: string; days: number; backend: string }) => {
+    .option('--backend <name|path>', 'crypto backend (default $PQC_BACKEND, else auto)')
+    .action(async (f: { dir: string; node: string; days: number; backend?: string }) => {
+      checkSwitches();
       const p = caPaths(f.dir);
       const authority = readIdentity(p.cert, p.key);
-      const out = issueToDir(f.dir, authority, f.node, await loadBackend(f.backend), f.days);
+      const out = issueToDir(f.dir, authority, f.node, await loadBackend(f.backend ?? backendFromEnv() ?? 'auto'), f.days);
       process.stdout.write(`certificate for ${f.node}: ${out.cert}\nkey: ${out.key}\n`);
     });
 
@@ -102,11 +109,13 @@ export function registerMeshCommands(program: Command): void {
     .description('create a CA, N identities and configs in --dir, start N nodes on loopback, write mesh.json; stop all on SIGINT/SIGTERM')
     .requiredOption('--nodes <n>', 'number of nodes', positiveInt)
     .requiredOption('--dir <dir>', 'mesh directory')
-    .option('--backend <name|path>', 'crypto backend of every node', 'auto')
-    .action(async (f: { nodes: number; dir: string; backend: string }) => {
+    .option('--backend <name|path>', 'crypto backend of every node (default $PQC_BACKEND, else auto)')
+    .action(async (f: { nodes: number; dir: string; backend?: string }) => {
+      checkSwitches();
       const dir = resolve(f.dir);
-      const backend = await loadBackend(f.backend === 'auto' ? 'auto' : f.backend);
-      const specs = await prepareMesh(dir, f.nodes, { backend, backendName: f.backend });
+      const backendName = f.backend ?? backendFromEnv() ?? 'auto';
+      const backend = await loadBackend(backendName);
+      const specs = await prepareMesh(dir, f.nodes, { backend, backendName });
       const running = await startMesh(dir, specs, selfNodeCommand());
       process.stdout.write(`mesh of ${f.nodes} nodes up; ${dir}/mesh.json\n`);
       await new Promise<void>((done) => {

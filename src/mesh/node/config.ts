@@ -9,6 +9,7 @@ import { ConfigError } from '../../errors.ts';
 import { MAX_FALLBACK_TTL_SECONDS } from '../fallback/config.ts';
 import { NODE_ID_PATTERN } from '../protocol/certificate.ts';
 import { CIPHER_SUITE_NAMES } from '../protocol/ciphersuites.ts';
+import { BACKEND_SPEC_HELP, isBackendSpec } from '../../crypto/switches.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -45,7 +46,8 @@ export const nodeConfigSchema = z
     admin: loopbackAddress.default('127.0.0.1:0'),
     /** Durable state: delivered messages, incarnation. Default: state/<id> next to the config. */
     stateDir: z.string().min(1).optional(),
-    backend: z.string().min(1).default('auto'),
+    /** Unset: PQC_BACKEND, else auto. A bare word that names no backend is a typo, not a module. */
+    backend: z.string().min(1).refine(isBackendSpec, { message: `must be ${BACKEND_SPEC_HELP}` }).optional(),
     ca: z.string().min(1),
     certificate: z.string().min(1),
     key: z.string().min(1),
@@ -79,6 +81,11 @@ export const nodeConfigSchema = z
           })
           .optional(),
         alertUrl: z.url().optional(),
+        /**
+         * A backend that fails to load: `refuse` (exit 2) or `fallback` (classical, alerting).
+         * Unset: refuse when X0TTA6BL4_PRODUCTION is on, fallback otherwise.
+         */
+        onBackendFailure: z.enum(['refuse', 'fallback']).optional(),
       })
       .default({ allowClassical: false }),
     timers: z
@@ -139,14 +146,14 @@ export function loadNodeConfig(file: string): NodeConfig {
   const c = parseNodeConfig(raw, file);
   const base = dirname(resolve(file));
   const abs = (p: string) => resolve(base, p);
-  const backendIsPath = c.backend.includes('/') || c.backend.includes('.');
+  const backendIsPath = c.backend !== undefined && (c.backend.includes('/') || c.backend.includes('.'));
   return {
     ...c,
     ca: abs(c.ca),
     certificate: abs(c.certificate),
     key: abs(c.key),
     stateDir: abs(c.stateDir ?? `state/${c.id}`),
-    backend: backendIsPath ? abs(c.backend) : c.backend,
+    backend: backendIsPath ? abs(c.backend!) : c.backend,
   };
 }
 

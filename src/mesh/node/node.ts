@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CryptoBackend } from '../../crypto/backend.ts';
 import { createNobleBackend } from '../../crypto/noble.ts';
 import { loadBackend } from '../../crypto/select.ts';
+import { backendFromEnv, checkSwitches, productionMode } from '../../crypto/switches.ts';
 import { ConfigError, GuardError } from '../../errors.ts';
 import { logger as rootLogger } from '../../log.ts';
 import { splitAddress, type NodeConfig } from './config.ts';
@@ -94,15 +95,25 @@ export class MeshNode {
     const c = o.config;
     const env = o.env ?? process.env;
     const log = (o.logger ?? rootLogger).child({ node: c.id });
+    checkSwitches(env);
     const fb = fallbackFromEnv(env);
+    const production = productionMode(env);
+    const spec = c.backend ?? backendFromEnv(env) ?? 'auto';
     // The production guard runs inside loadBackend; a refusal stops the node.
     let backend: CryptoBackend;
     let loadFailure: string | undefined;
     try {
-      backend = o.backend ?? (await loadBackend(c.backend, { env, logger: log }));
+      backend = o.backend ?? (await loadBackend(spec, { env, logger: log }));
     } catch (e) {
       if (e instanceof GuardError) throw e;
-      loadFailure = (e as Error).message;
+      const onFailure = c.fallback.onBackendFailure ?? (production ? 'refuse' : 'fallback');
+      if (onFailure === 'refuse') {
+        throw new ConfigError(
+          `backend ${spec} failed to load (${(e as Error).message}); refusing to start in classical fallback` +
+            `${production ? ' because X0TTA6BL4_PRODUCTION is on' : ''} (fallback.onBackendFailure: fallback would allow it)`,
+        );
+      }
+      loadFailure = `backend ${spec} failed to load: ${(e as Error).message} (fallback.onBackendFailure: ${c.fallback.onBackendFailure ?? 'unset, not production'})`;
       // Certificates are still ML-DSA-65: check them with the pure-JS backend while in fallback.
       backend = createNobleBackend();
     }
