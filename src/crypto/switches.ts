@@ -32,7 +32,9 @@ export function backendFromEnv(env: NodeJS.ProcessEnv = process.env): string | u
  * that names no backend is a ConfigError naming the variable and what it accepts.
  */
 export function checkSwitches(env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of Object.keys(env).filter((k) => k.startsWith(PREFIX)).sort()) {
+  for (const name of Object.keys(env)
+    .filter((k) => k.startsWith(PREFIX))
+    .sort()) {
     if (!KNOWN.has(name)) throw new ConfigError(`unknown switch ${name}; the recognised ones are ${[...KNOWN].join(', ')}`);
   }
   for (const name of BOOLEAN_SWITCHES) parseBoolEnv(name, env);

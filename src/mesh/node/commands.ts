@@ -31,8 +31,7 @@ async function loadProtocol(spec: string): Promise<MeshProtocol> {
 export async function runNode(configFile: string, o: { mutant?: string; exitWithParent?: boolean } = {}): Promise<void> {
   checkSwitches();
   // A seam that swaps protocol code is for tests only: never in production.
-  if (o.mutant && productionMode())
-    throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
+  if (o.mutant && productionMode()) throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
   const config = loadNodeConfig(configFile);
   const protocol = o.mutant ? await loadProtocol(o.mutant) : undefined;
   const node = await MeshNode.start({

@@ -47,7 +47,11 @@ export const nodeConfigSchema = z
     /** Durable state: delivered messages, incarnation. Default: state/<id> next to the config. */
     stateDir: z.string().min(1).optional(),
     /** Unset: PQC_BACKEND, else auto. A bare word that names no backend is a typo, not a module. */
-    backend: z.string().min(1).refine(isBackendSpec, { message: `must be ${BACKEND_SPEC_HELP}` }).optional(),
+    backend: z
+      .string()
+      .min(1)
+      .refine(isBackendSpec, { message: `must be ${BACKEND_SPEC_HELP}` })
+      .optional(),
     ca: z.string().min(1),
     certificate: z.string().min(1),
     key: z.string().min(1),
