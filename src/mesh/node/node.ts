@@ -163,10 +163,14 @@ export class MeshNode {
     return this.fallback.allowClassical({ allowClassicalFallback: this.classicalAllowedWith(peerId) }) ? [CLASSICAL] : [];
   }
 
-  /** What we accept as responder; the classical suite only where our policy for that peer allows it. */
+  /**
+   * What we accept as responder. The classical suite only during an active
+   * fallback episode and only where our policy for that peer allows it: in
+   * state `pqc` we never sign a classical ACCEPT, whatever the peer policy says.
+   */
   private accepts(suite: CipherSuite, peerId: string): boolean {
     if (!this.fallback.acceptsNewSessions()) return false;
-    if (suite.classical) return this.classicalAllowedWith(peerId);
+    if (suite.classical) return this.fallback.state === 'fallback' && this.classicalAllowedWith(peerId);
     return this.fallback.state === 'pqc' && (this.config.suites.accept as readonly CipherSuiteName[]).includes(suite.name);
   }
 
