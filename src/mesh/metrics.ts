@@ -80,6 +80,8 @@ export class MeshMetrics {
   private readonly sessionsActive: Gauge;
   private readonly peersReachable: Gauge;
   private readonly alertDeliveryFailures: Counter;
+  private readonly recordGaps: Counter;
+  private reachableSource: (() => number) | undefined;
 
   constructor(options: MeshMetricsOptions = {}) {
     this.registry = new Registry();
@@ -130,9 +132,18 @@ export class MeshMetrics {
       help: 'Established encrypted sessions with peers right now.',
       registers,
     });
+    const metrics = this;
     this.peersReachable = new Gauge({
       name: 'mesh_peers_reachable',
-      help: 'Configured mesh members this node currently reaches by heartbeat, itself excluded.',
+      help: 'Configured peers with an open session heard from (any record, heartbeats included) within the dead-peer timeout.',
+      registers,
+      collect() {
+        if (metrics.reachableSource) this.set(metrics.reachableSource());
+      },
+    });
+    this.recordGaps = new Counter({
+      name: 'mesh_record_gaps_total',
+      help: 'Records or messages that arrived out of order (dropped or reordered on the path); each closes its session for a re-handshake and retransmission.',
       registers,
     });
     this.alertDeliveryFailures = new Counter({
@@ -209,6 +220,15 @@ export class MeshMetrics {
   setSessions(count: number): void {
     assertFiniteNonNegative('session count', count);
     this.sessionsActive.set(count);
+  }
+
+  recordGap(): void {
+    this.recordGaps.inc();
+  }
+
+  /** Computes mesh_peers_reachable at every scrape, so it is never stale. */
+  peersReachableFrom(source: () => number): void {
+    this.reachableSource = source;
   }
 
   setPeersReachable(count: number): void {

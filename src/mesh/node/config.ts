@@ -100,6 +100,10 @@ export const nodeConfigSchema = z
         rehandshakeAfterMs: timerMs('timers.rehandshakeAfterMs').default(86_400_000),
         reconnectMinMs: timerMs('timers.reconnectMinMs').default(50),
         reconnectMaxMs: timerMs('timers.reconnectMaxMs').default(2000),
+        /** A sealed HEARTBEAT goes out this often on every session. */
+        heartbeatIntervalMs: timerMs('timers.heartbeatIntervalMs').default(1000),
+        /** A session with no authentic record for this long is declared dead and reconnected. */
+        deadPeerTimeoutMs: timerMs('timers.deadPeerTimeoutMs').default(5000),
       })
       .default({
         handshakeTimeoutMs: 5000,
@@ -108,10 +112,18 @@ export const nodeConfigSchema = z
         rehandshakeAfterMs: 86_400_000,
         reconnectMinMs: 50,
         reconnectMaxMs: 2000,
+        heartbeatIntervalMs: 1000,
+        deadPeerTimeoutMs: 5000,
       }),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.timers.deadPeerTimeoutMs <= 2 * c.timers.heartbeatIntervalMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timers', 'deadPeerTimeoutMs'],
+        message: `must exceed twice timers.heartbeatIntervalMs (${c.timers.heartbeatIntervalMs} ms), or one late heartbeat kills a session`,
+      });
     const seen = new Set<string>();
     c.peers.forEach((p, i) => {
       if (p.id === c.id) ctx.addIssue({ code: 'custom', path: ['peers', i, 'id'], message: 'a node cannot be its own peer' });

@@ -36,8 +36,18 @@ export interface NodeOptions {
   onFallbackExpired?: (expiry: FallbackExpiry) => void;
 }
 
-export interface PeerStatus {
+/** What the node knows of a peer's liveness right now (heartbeats; the control plane builds membership on it). */
+export interface PeerLiveness {
   id: string;
+  /** An open session heard from within timers.deadPeerTimeoutMs. */
+  reachable: boolean;
+  /** Last authentic record from the peer on any session (ISO time), or null if never heard. */
+  lastHeardAt: string | null;
+  /** Milliseconds since then, or null. */
+  silentForMs: number | null;
+}
+
+export interface PeerStatus extends PeerLiveness {
   address: string;
   connected: boolean;
   unacknowledged: number;
@@ -89,6 +99,7 @@ export class MeshNode {
     this.id = config.id;
     this.fallback = fallback(this.metrics);
     this.inbox = new Inbox(config.stateDir!);
+    this.metrics.peersReachableFrom(() => this.liveness().filter((p) => p.reachable).length);
   }
 
   static async start(o: NodeOptions): Promise<MeshNode> {
@@ -294,6 +305,7 @@ export class MeshNode {
       result,
       this.protocol,
       { afterFrames: this.config.timers.keyUpdateAfterFrames, afterMs: this.config.timers.keyUpdateAfterMs },
+      { heartbeatMs: this.config.timers.heartbeatIntervalMs, deadPeerMs: this.config.timers.deadPeerTimeoutMs },
       {
         application: (s, data) => peer.onApplication(s, data),
         keyUpdated: () => undefined,
@@ -302,6 +314,7 @@ export class MeshNode {
           if (info.reason !== 'closed' && info.reason !== 'peer_closed') {
             this.metrics.handshakeFailed(info.reason);
             if (info.reason === 'key_desync') this.metrics.rotationFailed('key_desync');
+            if (info.reason === 'record_gap' && !info.remote) this.metrics.recordGap();
             this.log.warn(
               { event: 'session_closed', peer: s.peerId, reason: info.reason, remote: info.remote, detail: info.message },
               `session with ${s.peerId} failed: ${info.reason}`,
@@ -328,7 +341,21 @@ export class MeshNode {
 
   // ---- the admin API's operations -------------------------------------------
 
+  /** Per-peer liveness from the heartbeats: a small typed view for /status, metrics and the control plane. */
+  liveness(now = Date.now()): PeerLiveness[] {
+    return [...this.peers.values()].map((p) => {
+      const heard = p.lastHeard;
+      return {
+        id: p.id,
+        reachable: !!p.session?.reachable,
+        lastHeardAt: heard === undefined ? null : new Date(heard).toISOString(),
+        silentForMs: heard === undefined ? null : Math.max(0, now - heard),
+      };
+    });
+  }
+
   status(): NodeStatus {
+    const live = new Map(this.liveness().map((l) => [l.id, l]));
     return {
       id: this.id,
       backend: { name: this.backend.name, version: this.backend.version },
@@ -337,7 +364,7 @@ export class MeshNode {
       incarnation: this.inbox.incarnation.toString(),
       fallback: this.fallback.status(),
       peers: [...this.peers.values()].map((p) => ({
-        id: p.id,
+        ...live.get(p.id)!,
         address: this.config.peers.find((x) => x.id === p.id)!.address,
         connected: !!p.session?.open,
         unacknowledged: p.unacknowledged,

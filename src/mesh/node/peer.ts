@@ -39,6 +39,8 @@ export interface PeerOptions {
 export class Peer {
   readonly id: string;
   session: Session | undefined;
+  /** When the last authentic record of an earlier session arrived (the current session keeps its own). */
+  private lastHeardBefore: number | undefined;
   private readonly outbox: Pending[] = [];
   private nextSeq = 1n;
   private backoffMs: number;
@@ -84,7 +86,13 @@ export class Peer {
     for (const p of this.outbox) this.transmit(session, p);
   }
 
+  /** Last authentic record from this peer on any session, in ms since the epoch. */
+  get lastHeard(): number | undefined {
+    return this.session?.lastHeard ?? this.lastHeardBefore;
+  }
+
   detach(session: Session): void {
+    this.lastHeardBefore = Math.max(this.lastHeardBefore ?? 0, session.lastHeard);
     if (this.session !== session) return;
     this.session = undefined;
     if (this.o.dials) this.connectSoon(this.o.reconnect.minMs);
@@ -98,7 +106,9 @@ export class Peer {
   onApplication(session: Session, bytes: Uint8Array): void {
     const m = decodeAppMessage(bytes);
     if (m.kind === 'data') {
-      this.o.inbox.deliver(this.id, m.id, m.payload);
+      // Never acknowledge an id we skipped: a gap closes the session, and the retransmission fills it.
+      if (this.o.inbox.deliver(this.id, m.id, m.payload) === 'gap')
+        throw new MeshError('record_gap', `message ${m.id.incarnation}/${m.id.seq} from ${this.id} skips an undelivered one`);
       session.sendApplication(encodeAppMessage({ kind: 'ack', id: m.id }));
       return;
     }
