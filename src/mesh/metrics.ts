@@ -45,6 +45,9 @@ export const FALLBACK_CAUSES = [
 ] as const;
 export type FallbackCause = (typeof FALLBACK_CAUSES)[number];
 
+export const SEND_REJECTION_REASONS = ['outbox_full'] as const;
+export type SendRejectionReason = (typeof SEND_REJECTION_REASONS)[number];
+
 /** Handshake latency buckets in seconds, as the mesh team's dashboards expect them. */
 export const HANDSHAKE_LATENCY_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
@@ -81,6 +84,7 @@ export class MeshMetrics {
   private readonly peersReachable: Gauge;
   private readonly alertDeliveryFailures: Counter;
   private readonly recordGaps: Counter;
+  private readonly sendRejections: Counter<'reason'>;
   private reachableSource: (() => number) | undefined;
 
   constructor(options: MeshMetricsOptions = {}) {
@@ -141,6 +145,12 @@ export class MeshMetrics {
         if (metrics.reachableSource) this.set(metrics.reachableSource());
       },
     });
+    this.sendRejections = new Counter({
+      name: 'mesh_send_rejected_total',
+      help: 'Admin /send requests refused before queueing, by reason (outbox_full: the per-peer outbox limit).',
+      labelNames: ['reason'] as const,
+      registers,
+    });
     this.recordGaps = new Counter({
       name: 'mesh_record_gaps_total',
       help: 'Records or messages that arrived out of order (dropped or reordered on the path); each closes its session for a re-handshake and retransmission.',
@@ -157,6 +167,7 @@ export class MeshMetrics {
     for (const reason of HANDSHAKE_FAILURE_REASONS) this.handshakeFailure.labels(reason).inc(0);
     for (const reason of KEY_ROTATION_FAILURE_REASONS) this.rotationFailure.labels(reason).inc(0);
     for (const cause of FALLBACK_CAUSES) this.fallbackFailures.labels(cause).inc(0);
+    for (const reason of SEND_REJECTION_REASONS) this.sendRejections.labels(reason).inc(0);
     this.fallbackEnabled.set(0);
     this.sessionsActive.set(0);
     this.peersReachable.set(0);
@@ -220,6 +231,10 @@ export class MeshMetrics {
   setSessions(count: number): void {
     assertFiniteNonNegative('session count', count);
     this.sessionsActive.set(count);
+  }
+
+  sendRejected(reason: SendRejectionReason): void {
+    this.sendRejections.labels(reason).inc();
   }
 
   recordGap(): void {

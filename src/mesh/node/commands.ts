@@ -1,6 +1,6 @@
 // The mesh subcommands of `pqc-harness`: `ca init`, `ca issue`, `node` and
 // `mesh up`. src/cli.ts calls registerMeshCommands(program).
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { loadBackend } from '../../crypto/select.ts';
@@ -8,6 +8,7 @@ import { backendFromEnv, checkSwitches, productionMode } from '../../crypto/swit
 import { ConfigError } from '../../errors.ts';
 import { logger } from '../../log.ts';
 import { startAdmin } from './admin.ts';
+import { loadAdminToken, writeAdminToken } from './admin-token.ts';
 import { loadNodeConfig } from './config.ts';
 import { FALLBACK_EXPIRED_EXIT_CODE } from '../fallback/controller.ts';
 import { caPaths, readIdentity } from './identity-files.ts';
@@ -41,7 +42,10 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
       process.exit(FALLBACK_EXPIRED_EXIT_CODE);
     },
   });
-  const admin = await startAdmin(node, config.admin);
+  const admin = await startAdmin(node, config.admin, {
+    token: loadAdminToken(config.adminTokenFile!),
+    metricsPublic: config.adminMetricsPublic,
+  });
   let stopping = false;
   const shutdown = async (why: string) => {
     if (stopping) return;
@@ -60,7 +64,14 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
     process.stdin.resume();
   }
   process.stdout.write(
-    JSON.stringify({ event: 'ready', id: node.id, listen: node.listenAddress, admin: admin.url, pid: process.pid }) + '\n',
+    JSON.stringify({
+      event: 'ready',
+      id: node.id,
+      listen: node.listenAddress,
+      admin: admin.url,
+      adminTokenFile: config.adminTokenFile,
+      pid: process.pid,
+    }) + '\n',
   );
 }
 
@@ -88,7 +99,11 @@ export function registerMeshCommands(program: Command): void {
       const p = caPaths(f.dir);
       const authority = readIdentity(p.cert, p.key);
       const out = issueToDir(f.dir, authority, f.node, await loadBackend(f.backend ?? backendFromEnv() ?? 'auto'), f.days);
-      process.stdout.write(`certificate for ${f.node}: ${out.cert}\nkey: ${out.key}\n`);
+      const tokenFile = join(dirname(out.cert), 'admin.token');
+      writeAdminToken(tokenFile);
+      process.stdout.write(
+        `certificate for ${f.node}: ${out.cert}\nkey: ${out.key}\nadmin token (set adminTokenFile in the node config): ${tokenFile}\n`,
+      );
     });
 
   program

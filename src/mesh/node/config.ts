@@ -44,6 +44,10 @@ export const nodeConfigSchema = z
     id: nodeId,
     listen: loopbackAddress,
     admin: loopbackAddress.default('127.0.0.1:0'),
+    /** Bearer token of the admin API (mode 0600). Default: `<config name>.admin-token` next to the config; created if missing. */
+    adminTokenFile: z.string().min(1).optional(),
+    /** May GET /metrics be scraped without the token? */
+    adminMetricsPublic: z.boolean().default(true),
     /** Durable state: delivered messages, incarnation. Default: state/<id> next to the config. */
     stateDir: z.string().min(1).optional(),
     /** Unset: PQC_BACKEND, else auto. A bare word that names no backend is a typo, not a module. */
@@ -92,9 +96,35 @@ export const nodeConfigSchema = z
         onBackendFailure: z.enum(['refuse', 'fallback']).optional(),
       })
       .default({ allowClassical: false }),
+    limits: z
+      .strictObject({
+        /** Unacknowledged messages queued per peer; beyond it /send answers 503 (outbox_full). */
+        outboxMessagesPerPeer: positiveInt.default(1024),
+        /** Payload bytes queued per peer. */
+        outboxBytesPerPeer: positiveInt.default(8 * 1024 * 1024),
+        /** Connections that have not finished a handshake, per node and per source address. */
+        preauthConnections: positiveInt.default(256),
+        preauthConnectionsPerSource: positiveInt.default(64),
+        /** Bytes buffered in partial frames of all unauthenticated connections together. */
+        preauthBytes: positiveInt.default(8 * 1024 * 1024),
+        /** Responder signatures for unauthenticated HELLOs: per claimed peer id, and for the whole node (per second; burst = rate). */
+        helloSignaturesPerSecondPerPeer: positiveInt.default(10),
+        helloSignaturesPerSecond: positiveInt.default(100),
+      })
+      .default({
+        outboxMessagesPerPeer: 1024,
+        outboxBytesPerPeer: 8 * 1024 * 1024,
+        preauthConnections: 256,
+        preauthConnectionsPerSource: 64,
+        preauthBytes: 8 * 1024 * 1024,
+        helloSignaturesPerSecondPerPeer: 10,
+        helloSignaturesPerSecond: 100,
+      }),
     timers: z
       .strictObject({
         handshakeTimeoutMs: timerMs('timers.handshakeTimeoutMs').default(5000),
+        /** An accepted connection must deliver its first complete frame (HELLO) within this. */
+        firstFrameTimeoutMs: timerMs('timers.firstFrameTimeoutMs').default(1000),
         keyUpdateAfterFrames: positiveInt.default(1 << 20),
         keyUpdateAfterMs: timerMs('timers.keyUpdateAfterMs').default(3_600_000),
         rehandshakeAfterMs: timerMs('timers.rehandshakeAfterMs').default(86_400_000),
@@ -107,6 +137,7 @@ export const nodeConfigSchema = z
       })
       .default({
         handshakeTimeoutMs: 5000,
+        firstFrameTimeoutMs: 1000,
         keyUpdateAfterFrames: 1 << 20,
         keyUpdateAfterMs: 3_600_000,
         rehandshakeAfterMs: 86_400_000,
@@ -169,6 +200,7 @@ export function loadNodeConfig(file: string): NodeConfig {
     certificate: abs(c.certificate),
     key: abs(c.key),
     stateDir: abs(c.stateDir ?? `state/${c.id}`),
+    adminTokenFile: c.adminTokenFile ? abs(c.adminTokenFile) : resolve(file).replace(/\.ya?ml$/i, '') + '.admin-token',
     backend: backendIsPath ? abs(c.backend!) : c.backend,
   };
 }

@@ -19,7 +19,7 @@ import { trustAnchor, verifyCertificate, type Identity, type TrustAnchor } from 
 import { readCertificate, readIdentity } from './identity-files.ts';
 import { Inbox, type Delivered } from './inbox.ts';
 import { MeshMetrics } from '../metrics.ts';
-import { Peer } from './peer.ts';
+import { OutboxFullError, Peer } from './peer.ts';
 import { referenceProtocol, type MeshProtocol } from '../protocol/seams.ts';
 import { Session, type SessionStatus } from './session.ts';
 import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../protocol/ciphersuites.ts';
@@ -225,6 +225,7 @@ export class MeshNode {
         incarnation: this.inbox.incarnation,
         inbox: this.inbox,
         reconnect: { minMs: this.config.timers.reconnectMinMs, maxMs: this.config.timers.reconnectMaxMs },
+        outbox: { messages: this.config.limits.outboxMessagesPerPeer, bytes: this.config.limits.outboxBytesPerPeer },
         dial: () => this.dial(p.id, p.address),
         logger: this.log,
       });
@@ -379,7 +380,12 @@ export class MeshNode {
     if (!peer) throw new ConfigError(`unknown peer ${to}`);
     const bytes = new TextEncoder().encode(payload);
     if (bytes.length > MAX_PAYLOAD_BYTES) throw new ConfigError(`payload of ${bytes.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
-    await peer.send(bytes);
+    try {
+      await peer.send(bytes);
+    } catch (e) {
+      if (e instanceof OutboxFullError) this.metrics.sendRejected('outbox_full');
+      throw e;
+    }
   }
 
   received(): readonly Delivered[] {
