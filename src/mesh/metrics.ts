@@ -45,6 +45,10 @@ export const FALLBACK_CAUSES = [
 ] as const;
 export type FallbackCause = (typeof FALLBACK_CAUSES)[number];
 
+/** Why an unauthenticated connection or HELLO was refused before any costly work (src/mesh/node/preauth.ts). */
+export const PREAUTH_REJECTIONS = ['connections', 'connections_per_source', 'bytes', 'first_frame_timeout', 'signature_rate'] as const;
+export type PreauthRejection = (typeof PREAUTH_REJECTIONS)[number];
+
 export const SEND_REJECTION_REASONS = ['outbox_full'] as const;
 export type SendRejectionReason = (typeof SEND_REJECTION_REASONS)[number];
 
@@ -85,6 +89,7 @@ export class MeshMetrics {
   private readonly alertDeliveryFailures: Counter;
   private readonly recordGaps: Counter;
   private readonly sendRejections: Counter<'reason'>;
+  private readonly preauthRejections: Counter<'reason'>;
   private reachableSource: (() => number) | undefined;
 
   constructor(options: MeshMetricsOptions = {}) {
@@ -151,6 +156,12 @@ export class MeshMetrics {
       labelNames: ['reason'] as const,
       registers,
     });
+    this.preauthRejections = new Counter({
+      name: 'mesh_preauth_rejections_total',
+      help: 'Unauthenticated connections or HELLOs refused by a pre-authentication budget, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    });
     this.recordGaps = new Counter({
       name: 'mesh_record_gaps_total',
       help: 'Records or messages that arrived out of order (dropped or reordered on the path); each closes its session for a re-handshake and retransmission.',
@@ -168,6 +179,7 @@ export class MeshMetrics {
     for (const reason of KEY_ROTATION_FAILURE_REASONS) this.rotationFailure.labels(reason).inc(0);
     for (const cause of FALLBACK_CAUSES) this.fallbackFailures.labels(cause).inc(0);
     for (const reason of SEND_REJECTION_REASONS) this.sendRejections.labels(reason).inc(0);
+    for (const reason of PREAUTH_REJECTIONS) this.preauthRejections.labels(reason).inc(0);
     this.fallbackEnabled.set(0);
     this.sessionsActive.set(0);
     this.peersReachable.set(0);
@@ -235,6 +247,10 @@ export class MeshMetrics {
 
   sendRejected(reason: SendRejectionReason): void {
     this.sendRejections.labels(reason).inc();
+  }
+
+  preauthRejected(reason: PreauthRejection): void {
+    this.preauthRejections.labels(reason).inc();
   }
 
   recordGap(): void {

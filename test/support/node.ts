@@ -71,3 +71,28 @@ export async function dialAs(
   result.catch(() => conn.fail(new Error('handshake failed')));
   return { conn, result };
 }
+
+/** The HELLO body an honest `id` (identity files in `dir`) would send: what an attacker copies off the wire. */
+export async function captureHello(dir: string, id: string): Promise<Uint8Array> {
+  const backend = createNobleBackend();
+  const identity = readIdentity(nodePaths(dir, id).cert, nodePaths(dir, id).key);
+  let hello: Uint8Array | undefined;
+  const conn = {
+    send: (_type: number, body: Uint8Array) => {
+      hello = body;
+    },
+    receive: () => new Promise<never>(() => undefined),
+  };
+  const config = {
+    identity,
+    trust: trustAnchor(readCertificate(caPaths(dir).cert), backend),
+    suites: bindCipherSuites(backend),
+    offer: ['XWING-MLDSA65'] as CipherSuiteName[],
+    accepts: () => false,
+    isPeer: () => true,
+    protocol: referenceProtocol,
+    timeoutMs: 50,
+  };
+  await initiate(config, conn, 'any').catch(() => undefined);
+  return hello!;
+}

@@ -29,6 +29,9 @@ export class FramedConnection {
   private closeInfo: CloseInfo | undefined;
   private readonly closeListeners: ((c: CloseInfo) => void)[] = [];
   private sealAlert: ((a: Alert) => Uint8Array) | undefined;
+  private budget: ((buffered: number) => boolean) | undefined;
+  /** Complete frames received so far. */
+  framesIn = 0;
 
   constructor(readonly socket: Socket) {
     socket.setNoDelay(true);
@@ -59,6 +62,14 @@ export class FramedConnection {
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
+  }
+
+  /**
+   * Before authentication: `allow(n)` is asked before the partial frame grows
+   * to n bytes, and a refusal closes the connection. Cleared with undefined.
+   */
+  limitBuffering(allow: ((buffered: number) => boolean) | undefined): void {
+    this.budget = allow;
   }
 
   /** After the handshake: alerts are sent as RECORD bodies made by `seal`, and cleartext ones are refused. */
@@ -105,6 +116,10 @@ export class FramedConnection {
 
   private onData(chunk: Buffer): void {
     if (this.closeInfo) return;
+    if (this.budget && !this.budget(this.reader.buffered + chunk.length)) {
+      this.fail(new MeshError('policy', 'pre-authentication byte budget of this node is spent'));
+      return;
+    }
     let frames: Frame[];
     try {
       frames = this.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -112,6 +127,8 @@ export class FramedConnection {
       this.fail(e);
       return;
     }
+    this.budget?.(this.reader.buffered);
+    this.framesIn += frames.length;
     for (const f of frames) {
       if (this.closeInfo) return;
       if (this.waiter) {

@@ -22,6 +22,8 @@ import { MeshMetrics } from '../metrics.ts';
 import { OutboxFullError, Peer } from './peer.ts';
 import { referenceProtocol, type MeshProtocol } from '../protocol/seams.ts';
 import { Session, type SessionStatus } from './session.ts';
+import { PreauthBudget } from './preauth.ts';
+import { WarnLimiter } from './log-limiter.ts';
 import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../protocol/ciphersuites.ts';
 import { MAX_PAYLOAD_BYTES } from '../protocol/wire.ts';
 
@@ -84,6 +86,8 @@ export class MeshNode {
   private server: Server | undefined;
   private listenPort = 0;
   private stopping = false;
+  private readonly preauth: PreauthBudget;
+  private readonly warnings: WarnLimiter;
 
   private constructor(
     readonly config: NodeConfig,
@@ -100,6 +104,18 @@ export class MeshNode {
     this.fallback = fallback(this.metrics);
     this.inbox = new Inbox(config.stateDir!);
     this.metrics.peersReachableFrom(() => this.liveness().filter((p) => p.reachable).length);
+    const l = config.limits;
+    this.preauth = new PreauthBudget(
+      {
+        connections: l.preauthConnections,
+        connectionsPerSource: l.preauthConnectionsPerSource,
+        bytes: l.preauthBytes,
+        signaturesPerSecondPerPeer: l.helloSignaturesPerSecondPerPeer,
+        signaturesPerSecond: l.helloSignaturesPerSecond,
+      },
+      this.metrics,
+    );
+    this.warnings = new WarnLimiter(log);
   }
 
   static async start(o: NodeOptions): Promise<MeshNode> {
@@ -193,6 +209,7 @@ export class MeshNode {
       offer: peerId ? this.offerFor(peerId) : [],
       accepts: (s, p) => this.accepts(s, p),
       isPeer: (id) => this.peers.has(id),
+      admitHello: (claimed) => this.preauth.admitSignature(claimed),
       protocol: this.protocol,
       timeoutMs: this.config.timers.handshakeTimeoutMs,
     };
@@ -246,9 +263,40 @@ export class MeshNode {
     return this.handshake(new FramedConnection(socket), peerId);
   }
 
+  /**
+   * An inbound connection: admitted only within the pre-authentication
+   * budgets, which it holds until its handshake ends. Its first complete
+   * frame (HELLO) must arrive within timers.firstFrameTimeoutMs.
+   */
   private async accept(socket: Socket): Promise<void> {
     if (this.stopping) return void socket.destroy();
-    await this.handshake(new FramedConnection(socket)).catch(() => undefined);
+    const source = socket.remoteAddress ?? 'unknown';
+    const ticket = this.preauth.admit(source);
+    if (!ticket) {
+      this.warnings.warn(
+        `refused:${source}`,
+        { event: 'preauth_refused', source },
+        `connection from ${source} refused: pre-authentication connection cap`,
+      );
+      return void socket.destroy();
+    }
+    const conn = new FramedConnection(socket);
+    conn.limitBuffering((n) => ticket.buffer(n));
+    conn.onClose(() => ticket.release());
+    const firstFrame = setTimeout(() => {
+      if (conn.framesIn > 0) return;
+      this.metrics.preauthRejected('first_frame_timeout');
+      conn.fail(new MeshError('timeout', `no complete first frame within ${this.config.timers.firstFrameTimeoutMs} ms`));
+    }, this.config.timers.firstFrameTimeoutMs);
+    try {
+      await this.handshake(conn);
+    } catch {
+      // counted and logged in handshake()
+    } finally {
+      clearTimeout(firstFrame);
+      conn.limitBuffering(undefined);
+      ticket.release();
+    }
   }
 
   /** Runs one handshake as initiator (peerId given) or responder; logs and counts it either way. */
@@ -267,7 +315,9 @@ export class MeshNode {
       const reason = reasonOf(e);
       const expired = !this.fallback.acceptsNewSessions();
       this.metrics.handshakeFailed(expired ? 'fallback_expired' : reason, seconds());
-      this.log.warn(
+      const who = peerId ?? conn.socket.remoteAddress;
+      this.warnings.warn(
+        `handshake:${role}:${reason}:${who}`,
         {
           event: 'handshake',
           outcome: 'failure',
