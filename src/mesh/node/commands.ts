@@ -14,6 +14,7 @@ import { FALLBACK_EXPIRED_EXIT_CODE } from '../fallback/controller.ts';
 import { caPaths, readIdentity } from './identity-files.ts';
 import { issueToDir, loadOrCreateCa, prepareMesh, selfNodeCommand, startMesh } from './launcher.ts';
 import { MeshNode } from './node.ts';
+import { watchParent } from './parent-watch.ts';
 import type { MeshProtocol } from '../protocol/seams.ts';
 
 function positiveInt(v: string): number {
@@ -58,6 +59,7 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  watchParent((why) => void shutdown(why));
   if (o.exitWithParent) {
     process.stdin.on('end', () => void shutdown('parent gone'));
     process.stdin.on('error', () => void shutdown('parent gone'));
@@ -132,13 +134,21 @@ export function registerMeshCommands(program: Command): void {
       const specs = await prepareMesh(dir, f.nodes, { backend, backendName });
       const running = await startMesh(dir, specs, selfNodeCommand());
       process.stdout.write(`mesh of ${f.nodes} nodes up; ${dir}/mesh.json\n`);
+      // If this process dies anyway, its nodes see their stdin pipe close and exit; on a normal exit, tell them now.
+      process.once('exit', () => {
+        for (const n of running.nodes) if (n.running) n.child.kill('SIGTERM');
+      });
       await new Promise<void>((done) => {
-        const stop = () => {
-          logger.info('stopping mesh');
+        let stopping = false;
+        const stop = (why: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ why }, 'stopping mesh');
           void running.stop().then(done);
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        watchParent(stop);
       });
       process.stdout.write('mesh stopped\n');
     });
