@@ -104,7 +104,7 @@ export const nodeConfigSchema = z
         outboxBytesPerPeer: positiveInt.default(8 * 1024 * 1024),
         /** Connections that have not finished a handshake, per node and per source address. */
         preauthConnections: positiveInt.default(256),
-        preauthConnectionsPerSource: positiveInt.default(64),
+        preauthConnectionsPerSource: positiveInt.default(32),
         /** Bytes buffered in partial frames of all unauthenticated connections together. */
         preauthBytes: positiveInt.default(8 * 1024 * 1024),
         /** Responder signatures for unauthenticated HELLOs: per claimed peer id, and for the whole node (per second; burst = rate). */
@@ -115,7 +115,7 @@ export const nodeConfigSchema = z
         outboxMessagesPerPeer: 1024,
         outboxBytesPerPeer: 8 * 1024 * 1024,
         preauthConnections: 256,
-        preauthConnectionsPerSource: 64,
+        preauthConnectionsPerSource: 32,
         preauthBytes: 8 * 1024 * 1024,
         helloSignaturesPerSecondPerPeer: 10,
         helloSignaturesPerSecond: 100,

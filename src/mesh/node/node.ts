@@ -219,12 +219,18 @@ export class MeshNode {
 
   private async listen(): Promise<void> {
     const { host, port } = splitAddress(this.config.listen);
-    this.server = createServer((socket) => this.track(socket) && void this.accept(socket));
+    // pauseOnConnect: a refused connection is destroyed before anything is read from it (no read buffer).
+    this.server = createServer({ pauseOnConnect: true }, (socket) => this.track(socket) && void this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', (e) => reject(new ConfigError(`cannot listen on ${this.config.listen}: ${e.message}`)));
-      this.server!.listen(port, host, resolve);
+      // A deep accept queue: a connection flood must not make honest SYNs wait for a retransmission.
+      this.server!.listen({ port, host, backlog: 4096 }, resolve);
     });
     this.listenPort = (this.server.address() as { port: number }).port;
+    // A hard ceiling enforced before Node builds a Socket: the cheapest refusal in a connection storm.
+    // Room for every unauthenticated connection we admit plus two sessions per peer (old and new).
+    this.server.maxConnections = this.config.limits.preauthConnections + 2 * this.config.peers.length + 8;
+    this.server.on('drop', () => this.metrics.preauthRejected('connections'));
   }
 
   private track(socket: Socket): boolean {
@@ -282,6 +288,7 @@ export class MeshNode {
     }
     const conn = new FramedConnection(socket);
     conn.limitBuffering((n) => ticket.buffer(n));
+    socket.resume();
     conn.onClose(() => ticket.release());
     const firstFrame = setTimeout(() => {
       if (conn.framesIn > 0) return;
