@@ -110,7 +110,6 @@ try {
   const cpu0 = cpuMs(pid);
   const t0 = performance.now();
   let peakRss = rssBytes(pid);
-  let flooding = true;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 20);
   const attacker = spawn(
     process.execPath,
@@ -122,7 +121,6 @@ try {
   );
   await sleep(1500); // the first wave is parked and the replay runs
   const flood = await honestRun();
-  flooding = false;
   attacker.stdin!.end();
   const { waves, ...replay } = await attackerReport;
   clearInterval(sampler);
