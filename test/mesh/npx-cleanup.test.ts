@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createNobleBackend } from '../../src/crypto/noble.ts';
+import { prepareMesh } from '../../src/mesh/node/launcher.ts';
 import { REPO } from '../support/cli.ts';
 import { waitFor } from '../support/mesh.ts';
 
@@ -58,6 +60,18 @@ describe('killing the npx wrapper stops everything it started', () => {
       existsSync(join(dir, 'mesh.json')),
     );
   }, 90_000);
+
+  it('node: gone within 10 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npx-node-'));
+    dirs.push(dir);
+    const [spec] = await prepareMesh(dir, 1, { backend: createNobleBackend(), backendName: 'noble' });
+    // Ready once it has bumped its incarnation counter (it then listens within milliseconds).
+    const started = Date.now();
+    await killNpxAndExpectNoSurvivor(
+      ['node', '--config', spec.config],
+      () => existsSync(join(dir, 'state', spec.id, 'incarnation')) && Date.now() - started > 1000,
+    );
+  }, 60_000);
 
   it('toxiproxy: gone within 10 s', async () => {
     // It prints nothing we can see with stdio ignored: give npx, sh and node time to start it.

@@ -2,7 +2,7 @@
 // PQC_BACKEND or the config's backend stops the command with exit 2 naming it;
 // in production a backend that fails to load is refused, not fallback; the
 // test-only --mutant seam is refused in production and hidden from --help.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,13 @@ describe('pqc-harness node and kat with bad switches', () => {
     } finally {
       await p.stop();
     }
+  });
+
+  it('mesh up refuses a misspelt flag before it creates anything', async () => {
+    const r = await runCli(['mesh', 'up', '--nodes', '1', '--dir', join(dir, 'm')], { X0TTA6BL4_DISABLE_PQC: 'ture' }, 30_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/X0TTA6BL4_DISABLE_PQC="ture" is not a recognised boolean/);
+    expect(existsSync(join(dir, 'm'))).toBe(false);
   });
 
   it('kat and certify refuse a misspelt PQC_BACKEND or flag', async () => {

@@ -87,3 +87,42 @@ export async function replayHello(
   );
   return { accepts, refused, elapsedMs: Date.now() - started };
 }
+
+/**
+ * Keeps `n` parking attempts going until `running()` is false: each
+ * connection sends a 127 KiB partial frame and parks, and when the node
+ * closes it (refused, or the first-frame deadline) it reconnects after
+ * `reconnectMs`. Resolves with the number of connections opened.
+ */
+export async function keepParked(address: string, n: number, reconnectMs: number, running: () => boolean): Promise<number> {
+  const [host, port] = [address.split(':')[0], Number(address.split(':')[1])];
+  const partial = encodeFrame(FrameType.HELLO, new Uint8Array(MAX_FRAME_BYTES - 1)).subarray(0, MAX_FRAME_BYTES - 1024);
+  let opened = 0;
+  const open = new Set<Socket>();
+  const stopper = setInterval(() => {
+    if (running()) return;
+    for (const s of open) s.destroy();
+  }, 200);
+  const slot = async () => {
+    while (running()) {
+      opened++;
+      await new Promise<void>((resolve) => {
+        const s = connect(port, host);
+        open.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => {
+          open.delete(s);
+          resolve();
+        });
+        s.resume();
+        // Write only to a connection the node did not close at once: the refused ones cost the attacker nothing.
+        s.once('connect', () => setTimeout(() => s.destroyed || s.write(partial), 50));
+      });
+      await new Promise((r) => setTimeout(r, reconnectMs));
+    }
+  };
+  // Stagger the first connections over a second, as independent clients would arrive.
+  await Promise.all(Array.from({ length: n }, (_, i) => new Promise((r) => setTimeout(r, (i * 1000) / n)).then(slot)));
+  clearInterval(stopper);
+  return opened;
+}
