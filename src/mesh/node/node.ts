@@ -5,10 +5,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { CryptoBackend } from '../../crypto/backend.ts';
-import { createNobleBackend } from '../../crypto/noble.ts';
-import { loadBackend } from '../../crypto/select.ts';
-import { backendFromEnv, checkSwitches, productionMode } from '../../crypto/switches.ts';
-import { ConfigError, GuardError } from '../../errors.ts';
+import { checkSwitches } from '../../crypto/switches.ts';
+import { ConfigError } from '../../errors.ts';
 import { logger as rootLogger } from '../../log.ts';
 import { splitAddress, type NodeConfig } from './config.ts';
 import { FramedConnection } from './connection.ts';
@@ -21,7 +19,9 @@ import { Inbox, type Delivered } from './inbox.ts';
 import { MeshMetrics } from '../metrics.ts';
 import { OutboxFullError, Peer } from './peer.ts';
 import { referenceProtocol, type MeshProtocol } from '../protocol/seams.ts';
-import { Session, type SessionStatus } from './session.ts';
+import { Session } from './session.ts';
+import { chooseBackend } from './backend-choice.ts';
+import type { NodeStatus, PeerLiveness, RotationResult } from './status.ts';
 import { PreauthBudget } from './preauth.ts';
 import { WarnLimiter } from './log-limiter.ts';
 import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../protocol/ciphersuites.ts';
@@ -38,41 +38,7 @@ export interface NodeOptions {
   onFallbackExpired?: (expiry: FallbackExpiry) => void;
 }
 
-/** What the node knows of a peer's liveness right now (heartbeats; the control plane builds membership on it). */
-export interface PeerLiveness {
-  id: string;
-  /** An open session heard from within timers.deadPeerTimeoutMs. */
-  reachable: boolean;
-  /** Last authentic record from the peer on any session (ISO time), or null if never heard. */
-  lastHeardAt: string | null;
-  /** Milliseconds since then, or null. */
-  silentForMs: number | null;
-}
-
-export interface PeerStatus extends PeerLiveness {
-  address: string;
-  connected: boolean;
-  unacknowledged: number;
-  session: SessionStatus | null;
-}
-
-export interface NodeStatus {
-  id: string;
-  backend: { name: string; version: string };
-  protocol: string;
-  listen: string;
-  incarnation: string;
-  fallback: ReturnType<FallbackController['status']>;
-  peers: PeerStatus[];
-}
-
-export interface RotationResult {
-  peer: string;
-  ok: boolean;
-  sendEpoch?: number;
-  recvEpoch?: number;
-  error?: string;
-}
+export type { NodeStatus, PeerLiveness, PeerStatus, RotationResult } from './status.ts';
 
 const CLASSICAL: CipherSuiteName = 'X25519-ED25519';
 
@@ -124,26 +90,7 @@ export class MeshNode {
     const log = (o.logger ?? rootLogger).child({ node: c.id });
     checkSwitches(env);
     const fb = fallbackFromEnv(env);
-    const production = productionMode(env);
-    const spec = c.backend ?? backendFromEnv(env) ?? 'auto';
-    // The production guard runs inside loadBackend; a refusal stops the node.
-    let backend: CryptoBackend;
-    let loadFailure: string | undefined;
-    try {
-      backend = o.backend ?? (await loadBackend(spec, { env, logger: log }));
-    } catch (e) {
-      if (e instanceof GuardError) throw e;
-      const onFailure = c.fallback.onBackendFailure ?? (production ? 'refuse' : 'fallback');
-      if (onFailure === 'refuse') {
-        throw new ConfigError(
-          `backend ${spec} failed to load (${(e as Error).message}); refusing to start in classical fallback` +
-            `${production ? ' because X0TTA6BL4_PRODUCTION is on' : ''} (fallback.onBackendFailure: fallback would allow it)`,
-        );
-      }
-      loadFailure = `backend ${spec} failed to load: ${(e as Error).message} (fallback.onBackendFailure: ${c.fallback.onBackendFailure ?? 'unset, not production'})`;
-      // Certificates are still ML-DSA-65: check them with the pure-JS backend while in fallback.
-      backend = createNobleBackend();
-    }
+    const { backend, loadFailure } = await chooseBackend(c, env, log, o.backend);
     const identity = readIdentity(c.certificate, c.key);
     const ca = readCertificate(c.ca);
     const trust = trustAnchor(ca, backend);
