@@ -19,7 +19,7 @@ describe('checkSwitches', () => {
     [{ X0TTA6BL4_ALLOW_MOCK_PQC: 'ture' }, /X0TTA6BL4_ALLOW_MOCK_PQC="ture"/],
     [{ X0TTA6BL4_DISABLE_PQC: 'nope' }, /X0TTA6BL4_DISABLE_PQC="nope"/],
     [{ X0TTA6BL4_PRODUCTON: '1' }, /unknown switch X0TTA6BL4_PRODUCTON; the recognised ones are X0TTA6BL4_PRODUCTION/],
-    [{ PQC_BACKEND: 'noblee' }, /PQC_BACKEND="noblee" is not a backend; use auto, noble, liboqs, pqclean, mock or a module path/],
+    [{ PQC_BACKEND: 'noblee' }, /PQC_BACKEND="noblee" is not a backend; use auto, noble, liboqs, pqclean, mock, .* or a module path/],
   ])('refuses %o', (env, message) => {
     expect(() => checkSwitches(env)).toThrow(message);
   });
@@ -58,7 +58,7 @@ describe('pqc-harness node and kat with bad switches', () => {
   it('backend: noblee exits 2 naming the field and the accepted values', async () => {
     const r = await runCli(['node', '--config', config('typo')], { X0TTA6BL4_PRODUCTION: '1' }, 30_000);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/backend: must be auto, noble, liboqs, pqclean, mock or a module path/);
+    expect(r.stderr).toMatch(/backend: must be auto, noble, liboqs, pqclean, mock, .* or a module path/);
   });
 
   it('in production a backend that fails to load is exit 2, not classical fallback', async () => {

@@ -42,7 +42,8 @@ function alive(pid: number): boolean {
 
 /** Calls `onGone` once when the parent (or the npm wrapper above it) has exited; returns a function that stops watching. */
 export function watchParent(onGone: (why: string) => void, o: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {}): () => void {
-  const parent = process.ppid;
+  // bin/pqc-harness.mjs records the parent before loading anything: a parent that died meanwhile is still noticed.
+  const parent = (globalThis as { pqcHarnessParentPid?: number }).pqcHarnessParentPid ?? process.ppid;
   const npm = npmAncestor(o.env ?? process.env);
   const timer = setInterval(() => {
     const why =
