@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.ts';
+import { backendFromEnv, checkSwitches } from './crypto/switches.ts';
 import { DEFAULT_BACKENDS, runHarness, toolVersion } from './harness/certify.ts';
 import { printVersion } from './cli/version.ts';
 import type { Profile } from './check/evidence.ts';
@@ -51,7 +52,7 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     .description(description)
     .option(
       '-b, --backend <name|path>',
-      `crypto backend: noble, liboqs, pqclean, mock, auto or a module path (repeatable; default ${DEFAULT_BACKENDS.join(' and ')})`,
+      `crypto backend: noble, liboqs, pqclean, mock, auto or a module path (repeatable; default $PQC_BACKEND, else ${DEFAULT_BACKENDS.join(' and ')})`,
       collect,
     )
     .option('--vectors <dir>', 'known-answer vector directory (default $PQC_VECTORS_DIR, else the fetch cache)')
@@ -66,9 +67,11 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
       Math.min(2, availableParallelism()),
     )
     .action(async (flags: RunFlags) => {
+      checkSwitches();
+      const fromEnv = backendFromEnv();
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
-      const backends = flags.backend?.length ? flags.backend : [...DEFAULT_BACKENDS];
+      const backends = flags.backend?.length ? flags.backend : fromEnv ? [fromEnv] : [...DEFAULT_BACKENDS];
       process.stderr.write(`pqc-harness ${name}: profile ${flags.profile}, seed ${seed}, backends ${backends.join(', ')}\n`);
       const { report, written } = await runHarness({
         command: name,

@@ -1,5 +1,6 @@
 // `pqc-harness toxiproxy`: the embedded server as a standalone process.
 import { InvalidArgumentError, type Command } from 'commander';
+import { watchParent } from '../../src/mesh/node/parent-watch.ts';
 import { startToxiproxyServer } from './index.ts';
 
 function parsePort(value: string): number {
@@ -34,5 +35,7 @@ export function registerToxiproxyCommand(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // npx does not pass SIGTERM on: stop when the process that started us is gone.
+      watchParent(() => stop('SIGHUP'));
     });
 }

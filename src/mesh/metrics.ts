@@ -45,6 +45,13 @@ export const FALLBACK_CAUSES = [
 ] as const;
 export type FallbackCause = (typeof FALLBACK_CAUSES)[number];
 
+/** Why an unauthenticated connection or HELLO was refused before any costly work (src/mesh/node/preauth.ts). */
+export const PREAUTH_REJECTIONS = ['connections', 'connections_per_source', 'bytes', 'first_frame_timeout', 'signature_rate'] as const;
+export type PreauthRejection = (typeof PREAUTH_REJECTIONS)[number];
+
+export const SEND_REJECTION_REASONS = ['outbox_full'] as const;
+export type SendRejectionReason = (typeof SEND_REJECTION_REASONS)[number];
+
 /** Handshake latency buckets in seconds, as the mesh team's dashboards expect them. */
 export const HANDSHAKE_LATENCY_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
@@ -80,6 +87,10 @@ export class MeshMetrics {
   private readonly sessionsActive: Gauge;
   private readonly peersReachable: Gauge;
   private readonly alertDeliveryFailures: Counter;
+  private readonly recordGaps: Counter;
+  private readonly sendRejections: Counter<'reason'>;
+  private readonly preauthRejections: Counter<'reason'>;
+  private reachableSource: (() => number) | undefined;
 
   constructor(options: MeshMetricsOptions = {}) {
     this.registry = new Registry();
@@ -130,9 +141,30 @@ export class MeshMetrics {
       help: 'Established encrypted sessions with peers right now.',
       registers,
     });
+    const metrics = this;
     this.peersReachable = new Gauge({
       name: 'mesh_peers_reachable',
-      help: 'Configured mesh members this node currently reaches by heartbeat, itself excluded.',
+      help: 'Configured peers with an open session heard from (any record, heartbeats included) within the dead-peer timeout.',
+      registers,
+      collect() {
+        if (metrics.reachableSource) this.set(metrics.reachableSource());
+      },
+    });
+    this.sendRejections = new Counter({
+      name: 'mesh_send_rejected_total',
+      help: 'Admin /send requests refused before queueing, by reason (outbox_full: the per-peer outbox limit).',
+      labelNames: ['reason'] as const,
+      registers,
+    });
+    this.preauthRejections = new Counter({
+      name: 'mesh_preauth_rejections_total',
+      help: 'Unauthenticated connections or HELLOs refused by a pre-authentication budget, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    });
+    this.recordGaps = new Counter({
+      name: 'mesh_record_gaps_total',
+      help: 'Records or messages that arrived out of order (dropped or reordered on the path); each closes its session for a re-handshake and retransmission.',
       registers,
     });
     this.alertDeliveryFailures = new Counter({
@@ -146,6 +178,8 @@ export class MeshMetrics {
     for (const reason of HANDSHAKE_FAILURE_REASONS) this.handshakeFailure.labels(reason).inc(0);
     for (const reason of KEY_ROTATION_FAILURE_REASONS) this.rotationFailure.labels(reason).inc(0);
     for (const cause of FALLBACK_CAUSES) this.fallbackFailures.labels(cause).inc(0);
+    for (const reason of SEND_REJECTION_REASONS) this.sendRejections.labels(reason).inc(0);
+    for (const reason of PREAUTH_REJECTIONS) this.preauthRejections.labels(reason).inc(0);
     this.fallbackEnabled.set(0);
     this.sessionsActive.set(0);
     this.peersReachable.set(0);
@@ -209,6 +243,23 @@ export class MeshMetrics {
   setSessions(count: number): void {
     assertFiniteNonNegative('session count', count);
     this.sessionsActive.set(count);
+  }
+
+  sendRejected(reason: SendRejectionReason): void {
+    this.sendRejections.labels(reason).inc();
+  }
+
+  preauthRejected(reason: PreauthRejection): void {
+    this.preauthRejections.labels(reason).inc();
+  }
+
+  recordGap(): void {
+    this.recordGaps.inc();
+  }
+
+  /** Computes mesh_peers_reachable at every scrape, so it is never stale. */
+  peersReachableFrom(source: () => number): void {
+    this.reachableSource = source;
   }
 
   setPeersReachable(count: number): void {

@@ -151,21 +151,14 @@ export async function checkDirectionKeystreams(protocol: MeshProtocol): Promise<
     : pass(evidence);
 }
 
-const REPLAY_WINDOW = 64;
-/** Records delivered before the replays: more than the window, so the oldest fall out of it. */
+/** Records delivered, in order, before the replays. */
 const REPLAY_RECORDS = 70;
-/** Delivery order: blocks of 8 reversed (7..0, 15..8, ...), always within the window of the highest seen. */
-const REPLAY_ORDER = Array.from({ length: REPLAY_RECORDS }, (_, k) => {
-  const block = Math.floor(k / 8) * 8;
-  return Math.min(block + 7, REPLAY_RECORDS - 1) - (k - block);
-});
 
 /**
  * Replay defence beyond the immediate duplicate. The receiver (protocol under
- * test) gets 70 records out of order, all within the 64-record window; every
- * one must be delivered. Then, refused and never delivered:
- *  - a replay inside the window that is not the last record seen (`replay`),
- *  - a replay older than the window (`replay`),
+ * test) gets 70 records in order; every one must be delivered. Then, refused
+ * and never delivered:
+ *  - an immediate duplicate, a replay of a record ten back and of the first (`replay`),
  *  - after a key update, a replay of an old-epoch record (`key_desync`),
  *    and of a record of the new epoch (`replay`).
  * A window remembering only the last sequence number, or none, fails here.
@@ -178,26 +171,19 @@ export async function checkReplay(protocol: MeshProtocol): Promise<Verdict> {
   const records = Array.from({ length: REPLAY_RECORDS }, (_, n) => sender.seal({ type: 'application', data: text(`pay ${n}`) }));
   const at = (rec: SealedRecord) => ({ epoch: rec.epoch, seq: rec.seq.toString() });
 
-  for (const n of REPLAY_ORDER) {
+  for (const [n, rec] of records.entries()) {
     try {
-      receiver.open(records[n]);
+      receiver.open(rec);
     } catch (e) {
-      return fail(
-        `a fresh record (seq ${n}) delivered out of order within the ${REPLAY_WINDOW}-record window was refused with ${reasonOf(e)}`,
-        {
-          order: REPLAY_ORDER.slice(0, REPLAY_ORDER.indexOf(n) + 1),
-        },
-      );
+      return fail(`a fresh record (seq ${n}) delivered in order was refused with ${reasonOf(e)}`, { seq: n });
     }
   }
-  const lastSeen = REPLAY_ORDER[REPLAY_ORDER.length - 1];
   const highest = REPLAY_RECORDS - 1;
-  const inWindow = highest - 9; // seen, not the last one opened, well inside the window
-  const tooOld = highest - REPLAY_WINDOW - 2; // seen, and now older than the window
+  const earlier = highest - 9;
   const checks: { name: string; record: SealedRecord; expected: 'replay' | 'key_desync' }[] = [
-    { name: 'immediate duplicate of the last record', record: records[lastSeen], expected: 'replay' },
-    { name: `replay inside the window (highest ${highest})`, record: records[inWindow], expected: 'replay' },
-    { name: `replay older than the window (highest ${highest})`, record: records[tooOld], expected: 'replay' },
+    { name: 'immediate duplicate of the last record', record: records[highest], expected: 'replay' },
+    { name: `replay of record ${earlier} (highest ${highest})`, record: records[earlier], expected: 'replay' },
+    { name: `replay of the first record (highest ${highest})`, record: records[0], expected: 'replay' },
   ];
   const refused: Record<string, unknown>[] = [];
   const attempt = (c: (typeof checks)[number]): Verdict | undefined => {
@@ -224,7 +210,7 @@ export async function checkReplay(protocol: MeshProtocol): Promise<Verdict> {
   try {
     receiver.open(sender.seal({ type: 'key_update', requestUpdate: false }));
   } catch (e) {
-    return fail(`the KEY_UPDATE after the out-of-order records was refused with ${reasonOf(e)}`, { refused });
+    return fail(`the KEY_UPDATE after the records was refused with ${reasonOf(e)}`, { refused });
   }
   const fresh = sender.seal({ type: 'application', data: text('pay after update') });
   try {
@@ -234,13 +220,53 @@ export async function checkReplay(protocol: MeshProtocol): Promise<Verdict> {
   }
   for (const c of [
     { name: 'old-epoch record replayed after a key update', record: records[highest], expected: 'key_desync' as const },
-    { name: 'old-epoch record from the window replayed after a key update', record: records[inWindow], expected: 'key_desync' as const },
+    { name: 'earlier old-epoch record replayed after a key update', record: records[earlier], expected: 'key_desync' as const },
     { name: 'new-epoch record replayed', record: fresh, expected: 'replay' as const },
   ]) {
     const v = attempt(c);
     if (v) return v;
   }
-  return pass({ window: REPLAY_WINDOW, deliveredOutOfOrder: REPLAY_RECORDS, refused });
+  return pass({ deliveredInOrder: REPLAY_RECORDS, refused });
+}
+
+/**
+ * Exactly-once needs in-order receipt: a path that drops or reorders records
+ * must be detected, not absorbed. On a fresh channel the receiver (protocol
+ * under test) gets records 0, 2 (1 dropped): refused `record_gap`, 2 not
+ * delivered; then 1, 2 in order: delivered; then 4 before 3 (reordered):
+ * refused `record_gap`; then 3, 4. A window that accepts any fresh sequence
+ * number (the RFC 4303 sliding window) fails here.
+ */
+export async function checkRecordOrder(protocol: MeshProtocol): Promise<Verdict> {
+  const { i, r } = await handshakePair(protocol);
+  const sender = new Channel(i, () => referenceProtocol.newReplayWindow());
+  const receiver = new Channel(r, () => protocol.newReplayWindow());
+  const recs = Array.from({ length: 5 }, (_, n) => sender.seal({ type: 'application', data: new TextEncoder().encode(`m${n}`) }));
+  const steps: { seq: number; expect: 'delivered' | 'record_gap' }[] = [
+    { seq: 0, expect: 'delivered' },
+    { seq: 2, expect: 'record_gap' },
+    { seq: 1, expect: 'delivered' },
+    { seq: 2, expect: 'delivered' },
+    { seq: 4, expect: 'record_gap' },
+    { seq: 3, expect: 'delivered' },
+    { seq: 4, expect: 'delivered' },
+  ];
+  const seen: { seq: number; outcome: string }[] = [];
+  for (const step of steps) {
+    let outcome: string;
+    try {
+      receiver.open(recs[step.seq]);
+      outcome = 'delivered';
+    } catch (e) {
+      outcome = reasonOf(e);
+    }
+    seen.push({ seq: step.seq, outcome });
+    if (outcome !== step.expect)
+      return fail(`record ${step.seq} was ${outcome === 'delivered' ? 'delivered' : `refused with ${outcome}`}, expected ${step.expect}`, {
+        steps: seen,
+      });
+  }
+  return pass({ steps: seen });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   checkForgedFinish,
   checkGarbageFrames,
   checkHandshakeGarbage,
+  checkRecordOrder,
   checkReplay,
 } from './attacks.ts';
 import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
@@ -47,8 +48,13 @@ export const meshSuite: HarnessSuite = {
       },
       {
         id: 'mesh/channel/replay',
-        title: 'replays inside and outside the window and across a key update are refused, never delivered',
+        title: 'replays of recent and old records and across a key update are refused, never delivered',
         run: () => checkReplay(protocol),
+      },
+      {
+        id: 'mesh/channel/in-order',
+        title: 'a dropped or reordered record is detected as record_gap and not delivered',
+        run: () => checkRecordOrder(protocol),
       },
       {
         id: 'mesh/wire/garbage-frames',

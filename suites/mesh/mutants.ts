@@ -9,7 +9,8 @@ export const meshMutants: readonly MutantSpec[] = [
   protocol('skips-finish-signature', ['mesh/handshake/forged-finish']),
   protocol('fixed-size-signature-buffer', ['mesh/handshake/garbage']),
   protocol('shared-direction-keys', ['mesh/channel/direction-keys']),
-  protocol('no-replay-window', ['mesh/channel/replay']),
+  protocol('no-replay-window', ['mesh/channel/replay', 'mesh/channel/in-order']),
+  protocol('gap-absorbing-window', ['mesh/channel/in-order']),
   protocol('last-seq-only-window', ['mesh/channel/replay']),
   protocol('crashing-replay-window', ['mesh/wire/garbage-frames']),
 ];

@@ -1,8 +1,12 @@
-// The admin API's input validation, against a stub node: no processes, no sockets but the admin one.
+// The admin API's gate (token, Host, Origin, Content-Type, body size) and input
+// validation, against a stub node: no processes, no sockets but the admin one.
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
-import { startAdmin } from '../../src/mesh/node/admin.ts';
+import { connect } from 'node:net';
+import { MAX_BODY_BYTES, startAdmin } from '../../src/mesh/node/admin.ts';
+import { newAdminToken } from '../../src/mesh/node/admin-token.ts';
+import { OutboxFullError } from '../../src/mesh/node/peer.ts';
 import type { MeshNode } from '../../src/mesh/node/node.ts';
 
 const sent: { to: string; payload: string }[] = [];
@@ -14,22 +18,107 @@ const stub = {
   log: { error: (o: unknown) => errors.push(o) },
   send: async (to: string, payload: string) => {
     if (to !== 'n2') throw new ConfigError(`unknown peer ${to}`);
+    if (payload === 'full') throw new OutboxFullError('outbox to n2 is full');
     sent.push({ to, payload });
   },
   rotate: async () => [{ peer: 'n2', ok: true, sendEpoch: 1, recvEpoch: 1 }],
 } as unknown as MeshNode;
 
+const token = newAdminToken();
+const auth = { authorization: `Bearer ${token}` };
 let server: Server;
 let url: string;
 beforeAll(async () => {
-  ({ server, url } = await startAdmin(stub, '127.0.0.1:0'));
+  ({ server, url } = await startAdmin(stub, '127.0.0.1:0', { token, metricsPublic: true }));
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const post = async (path: string, body?: string) => {
-  const res = await fetch(`${url}${path}`, { method: 'POST', body });
+  const res = await fetch(`${url}${path}`, { method: 'POST', body, headers: { ...auth, 'content-type': 'application/json' } });
   return { status: res.status, body: (await res.json()) as { error?: string } };
 };
+
+/** A raw HTTP/1.1 request, so Host and Origin can be anything a hostile client would send. */
+function raw(request: string, body: Buffer = Buffer.alloc(0)): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(port), '127.0.0.1');
+    let head = '';
+    sock.on('data', (d: Buffer) => {
+      head += d.toString('latin1');
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(head);
+      if (m) {
+        resolve(Number(m[1]));
+        sock.destroy();
+      }
+    });
+    sock.on('error', (e) => (head ? undefined : reject(e)));
+    sock.write(request);
+    if (body.length) sock.write(body, () => undefined);
+  });
+}
+
+describe('admin API gate', () => {
+  const host = () => new URL(url).host;
+
+  it('refuses every route but /metrics without the right bearer token (401)', async () => {
+    for (const path of ['/status', '/received']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${newAdminToken()}` } })).status).toBe(401);
+      expect((await fetch(`${url}${path}`, { headers: auth })).status).toBe(200);
+    }
+    const send = await fetch(`${url}/send`, {
+      method: 'POST',
+      body: '{"to":"n2","payload":"x"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(send.status).toBe(401);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin (cross-site post) with 403, even with the token', async () => {
+    const a = `Authorization: Bearer ${token}\r\n`;
+    expect(await raw(`GET /status HTTP/1.1\r\nHost: attacker.example:80\r\n${a}\r\n`)).toBe(403);
+    expect(await raw(`GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n`)).toBe(403);
+    expect(await raw(`GET /status HTTP/1.1\r\nHost: ${host()}\r\n${a}Origin: http://attacker.example\r\n\r\n`)).toBe(403);
+    expect(await raw(`GET /status HTTP/1.1\r\nHost: ${host()}\r\n${a}Origin: http://${host()}\r\n\r\n`)).toBe(200);
+    expect(await raw(`GET /status HTTP/1.1\r\nHost: localhost:${new URL(url).port}\r\n${a}\r\n`)).toBe(200);
+  });
+
+  it('refuses a text/plain body (a form post needs no preflight) with 415', async () => {
+    const res = await fetch(`${url}/send`, {
+      method: 'POST',
+      body: '{"to":"n2","payload":"x"}',
+      headers: { ...auth, 'content-type': 'text/plain' },
+    });
+    expect(res.status).toBe(415);
+    expect(sent).toEqual([]);
+  });
+
+  it('answers 413 to a 50 MiB body instead of resetting the connection', async () => {
+    const big = Buffer.alloc(50 * 1024 * 1024, 0x20);
+    const res = await fetch(`${url}/send`, { method: 'POST', body: big, headers: { ...auth, 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    const chunked = await raw(
+      `POST /send HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      Buffer.concat([
+        Buffer.from(`${(MAX_BODY_BYTES + 10).toString(16)}\r\n`),
+        Buffer.alloc(MAX_BODY_BYTES + 10, 0x20),
+        Buffer.from('\r\n0\r\n\r\n'),
+      ]),
+    );
+    expect(chunked).toBe(413);
+  });
+
+  it('answers 503 with reason outbox_full when the peer outbox is full', async () => {
+    const r = await post('/send', JSON.stringify({ to: 'n2', payload: 'full' }));
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ reason: 'outbox_full' });
+  });
+});
 
 describe('admin API input validation', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Channel, SlidingReplayWindow } from '../../src/mesh/protocol/channel.ts';
+import { Channel, InOrderWindow } from '../../src/mesh/protocol/channel.ts';
 import { reasonOf } from '../../src/mesh/protocol/errors.ts';
 import { fuzzFrames } from '../../suites/mesh/fuzz-frames.ts';
 import { initiate, respond } from '../../src/mesh/protocol/handshake.ts';
@@ -23,7 +23,7 @@ async function session() {
     initiate(handshakeConfig(pki, pki.node('a')), tap(a), 'b'),
     respond(handshakeConfig(pki, pki.node('b')), tap(b)),
   ]);
-  const win = () => new SlidingReplayWindow();
+  const win = () => new InOrderWindow();
   return { ci: new Channel(i, win), cr: new Channel(r, win), frames };
 }
 
@@ -53,7 +53,35 @@ describe('channel', () => {
     expect(cr.recvEpoch).toBe(1);
     expect(cr.open(ci.seal({ type: 'application', data: text('after') }))).toEqual({ type: 'application', data: text('after') });
     expect(reasonOf(catching(() => cr.open(old)))).toBe('key_desync');
-    expect(reasonOf(catching(() => cr.open({ ...old, epoch: 7 })))).toBe('key_desync');
+  });
+
+  it('a record under a future epoch is a forgery (bad_record), not key_desync', async () => {
+    const { ci, cr } = await session();
+    const rec = ci.seal({ type: 'application', data: text('x') });
+    expect(reasonOf(catching(() => cr.open({ ...rec, epoch: 7 })))).toBe('bad_record');
+    expect(reasonOf(catching(() => cr.open({ ...rec, epoch: 1 })))).toBe('bad_record');
+  });
+
+  it('a dropped KEY_UPDATE is a record_gap: the next epoch authenticates under the derived key', async () => {
+    const { ci, cr } = await session();
+    ci.seal({ type: 'key_update', requestUpdate: false }); // dropped on the path
+    expect(reasonOf(catching(() => cr.open(ci.seal({ type: 'application', data: text('after') }))))).toBe('record_gap');
+  });
+
+  it('delivers strictly in order: a dropped or reordered record is a record_gap and is not delivered', async () => {
+    const { ci, cr } = await session();
+    const [r0, r1, r2] = ['a', 'b', 'c'].map((t) => ci.seal({ type: 'application', data: text(t) }));
+    cr.open(r0);
+    expect(reasonOf(catching(() => cr.open(r2)))).toBe('record_gap');
+    // The gap did not move the window: the missing record is still the one expected.
+    expect(cr.open(r1)).toEqual({ type: 'application', data: text('b') });
+  });
+
+  it('carries heartbeats and alerts inside the channel', async () => {
+    const { ci, cr } = await session();
+    expect(cr.open(ci.seal({ type: 'heartbeat' }))).toEqual({ type: 'heartbeat' });
+    const alert = { reason: 'bad_frame' as const, message: 'sealed' };
+    expect(cr.open(ci.seal({ type: 'alert', alert }))).toEqual({ type: 'alert', alert });
   });
 
   it('detects a tampered sequence number (AAD binding) as bad_record', async () => {
@@ -70,16 +98,15 @@ describe('channel', () => {
     expect(ci.keyUpdateDue({ afterFrames: 3, afterMs: 1e9 })).toBe(false);
   });
 
-  it('replay window accepts out-of-order records once and refuses ones too old', () => {
-    const w = new SlidingReplayWindow(8n);
-    for (const s of [0n, 2n, 1n, 10n]) {
-      w.check(s);
-      w.accept(s);
-    }
+  it('the in-order window takes exactly the next sequence number', () => {
+    const w = new InOrderWindow();
+    w.check(0n);
+    w.accept(0n);
+    expect(reasonOf(catching(() => w.check(0n)))).toBe('replay');
+    w.check(2n);
+    expect(reasonOf(catching(() => w.accept(2n)))).toBe('record_gap');
+    w.accept(1n);
     expect(reasonOf(catching(() => w.check(1n)))).toBe('replay');
-    expect(reasonOf(catching(() => w.check(2n)))).toBe('replay');
-    w.check(9n);
-    expect(reasonOf(catching(() => w.check(10n)))).toBe('replay');
   });
 });
 

@@ -13,7 +13,8 @@ const base = {
 describe('node config', () => {
   it('fills defaults', () => {
     const c = parseNodeConfig(base, 'n1.yaml');
-    expect(c.backend).toBe('auto');
+    expect(c.backend).toBeUndefined(); // PQC_BACKEND, else auto, decided when the node starts
+    expect(c.timers).toMatchObject({ heartbeatIntervalMs: 1000, deadPeerTimeoutMs: 5000 });
     expect(c.suites.offer[0]).toBe('XWING-MLDSA65');
     expect(c.fallback.allowClassical).toBe(false);
     expect(c.timers.handshakeTimeoutMs).toBe(5000);
@@ -26,6 +27,9 @@ describe('node config', () => {
     [{ suites: { offer: ['X25519-ED25519'], accept: ['XWING-MLDSA65'] } }, /suites\.offer\.0: the classical suite/],
     [{ id: 'bad id' }, /id: must be 1-64 characters/],
     [{ colour: 'blue' }, /colour/],
+    [{ backend: 'noblee' }, /backend: must be auto, noble, liboqs, pqclean, mock, .* or a module path/],
+    [{ fallback: { onBackendFailure: 'maybe' } }, /fallback\.onBackendFailure/],
+    [{ timers: { heartbeatIntervalMs: 1000, deadPeerTimeoutMs: 1500 } }, /timers\.deadPeerTimeoutMs: must exceed twice/],
     [{ timers: { handshakeTimeoutMs: -1 } }, /timers\.handshakeTimeoutMs/],
     ...(['handshakeTimeoutMs', 'keyUpdateAfterMs', 'rehandshakeAfterMs', 'reconnectMinMs', 'reconnectMaxMs'] as const).map(
       (f) =>

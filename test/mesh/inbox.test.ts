@@ -33,14 +33,25 @@ describe('inbox', () => {
   it('delivers once, and remembers across restarts', () => {
     const dir = stateDir();
     const a = new Inbox(dir);
-    expect(a.deliver('n2', id(1), bytes('one'))).toBe(true);
-    expect(a.deliver('n2', id(1), bytes('one'))).toBe(false);
+    expect(a.deliver('n2', id(1), bytes('one'))).toBe('delivered');
+    expect(a.deliver('n2', id(1), bytes('one'))).toBe('duplicate');
     a.close();
     const b = new Inbox(dir);
     expect(b.incarnation).toBe(2n);
-    expect(b.deliver('n2', id(1), bytes('one'))).toBe(false);
+    expect(b.deliver('n2', id(1), bytes('one'))).toBe('duplicate');
     expect(b.received()).toEqual([{ from: 'n2', payload: 'one' }]);
     b.close();
+  });
+
+  it('never delivers past a gap: a skipped id is not delivered, so it is never acknowledged', () => {
+    const a = new Inbox(stateDir());
+    expect(a.deliver('n2', id(1), bytes('one'))).toBe('delivered');
+    expect(a.deliver('n2', id(3), bytes('three'))).toBe('gap');
+    expect(a.received().map((m) => m.payload)).toEqual(['one']);
+    expect(a.deliver('n2', id(2), bytes('two'))).toBe('delivered');
+    expect(a.deliver('n2', id(3), bytes('three'))).toBe('delivered');
+    expect(a.deliver('n2', { incarnation: 9n, seq: 2n }, bytes('new incarnation, not its first'))).toBe('gap');
+    a.close();
   });
 
   it.each([
@@ -67,7 +78,7 @@ describe('inbox', () => {
     const a = new Inbox(dir);
     expect(a.received()).toEqual([{ from: 'n2', payload: 'm1' }]);
     // The retransmission of message 2 is delivered now, on its own line.
-    expect(a.deliver('n2', id(2), bytes('m2'))).toBe(true);
+    expect(a.deliver('n2', id(2), bytes('m2'))).toBe('delivered');
     a.close();
     expect(readFileSync(file, 'utf8')).toBe(`${good(1)}\n${good(2)}\n`);
     const b = new Inbox(dir);

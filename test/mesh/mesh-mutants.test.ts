@@ -7,8 +7,10 @@ import {
   checkForgedFinish,
   checkGarbageFrames,
   checkHandshakeGarbage,
+  checkRecordOrder,
   checkReplay,
 } from '../../suites/mesh/attacks.ts';
+import gapAbsorbingWindow from '../mutants/mesh/gap-absorbing-window.ts';
 import { referenceProtocol, type MeshProtocol } from '../../src/mesh/protocol/seams.ts';
 import crashingReplayWindow from '../mutants/mesh/crashing-replay-window.ts';
 import fixedSizeSignatureBuffer from '../mutants/mesh/fixed-size-signature-buffer.ts';
@@ -28,7 +30,8 @@ const cases: [string, ProtocolCheck, MeshProtocol[]][] = [
   ['a forged ACCEPT is refused with bad_signature', checkForgedAccept, [skipsSignature]],
   ['a forged FINISH is refused with bad_signature', checkForgedFinish, [skipsFinishSignature, skipsSignature]],
   ['the two directions never share a keystream', checkDirectionKeystreams, [sharedDirectionKeys]],
-  ['replays in and out of the window and across a key update are refused', checkReplay, [noReplayWindow, lastSeqOnlyWindow]],
+  ['replays of recent and old records and across a key update are refused', checkReplay, [noReplayWindow, lastSeqOnlyWindow]],
+  ['a dropped or reordered record is a record_gap, never delivered', checkRecordOrder, [gapAbsorbingWindow, noReplayWindow]],
   ['garbage frames are refused without a crash', garbageFrames, [crashingReplayWindow]],
   ['hostile handshake frames end in a MeshError or a session', handshakeGarbage, [fixedSizeSignatureBuffer]],
 ];
@@ -51,6 +54,7 @@ describe('the gaps the new probes close', () => {
   it.each([
     ['skips-finish-signature passes the forged-ACCEPT probe', checkForgedAccept, skipsFinishSignature],
     ['fixed-size-signature-buffer passes the frame fuzzer', garbageFrames, fixedSizeSignatureBuffer],
+    ['gap-absorbing-window passes the replay probe', checkReplay, gapAbsorbingWindow],
   ] as const)('%s', async (_, probe, mutant) => {
     expect((await probe(mutant)).status).toBe('pass');
   });

@@ -138,8 +138,7 @@ describe('a 5-node mesh of processes', () => {
     await mesh.fullyConnected(ids, 5000);
     expect(metricValue(await mesh.metrics(target.id), 'pqc_handshake_failure_total{reason="bad_frame"}')).toBeGreaterThanOrEqual(3);
     expect((await mesh.send(target.id, 'nobody', 'x')).status).toBe(404);
-    expect((await fetch(`${mesh.admin(target.id)}/send`, { method: 'POST', body: '{' })).status).toBe(400);
-    for (const body of ['null', '[]', '7'])
-      expect((await fetch(`${mesh.admin(target.id)}/send`, { method: 'POST', body })).status).toBe(400);
+    expect((await mesh.request(target.id, '/send', { method: 'POST', body: '{' })).status).toBe(400);
+    for (const body of ['null', '[]', '7']) expect((await mesh.request(target.id, '/send', { method: 'POST', body })).status).toBe(400);
   });
 });

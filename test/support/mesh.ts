@@ -1,5 +1,5 @@
 // Real node processes on loopback for the multi-process tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createNobleBackend } from '../../src/crypto/noble.ts';
@@ -48,24 +48,32 @@ export class TestMesh {
     return this.procs.get(id)!.ready.admin;
   }
 
+  /** fetch() against a node's admin API with its bearer token (and a JSON content type when there is a body). */
+  request(id: string, path: string, init: RequestInit = {}): Promise<Response> {
+    const p = this.procs.get(id)!;
+    const headers: Record<string, string> = { authorization: `Bearer ${adminToken(p)}` };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${p.ready.admin}${path}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+  }
+
   async status(id: string): Promise<NodeStatus> {
-    return (await fetch(`${this.admin(id)}/status`)).json() as Promise<NodeStatus>;
+    return (await this.request(id, '/status')).json() as Promise<NodeStatus>;
   }
 
   async metrics(id: string): Promise<string> {
-    return (await fetch(`${this.admin(id)}/metrics`)).text();
+    return (await this.request(id, '/metrics')).text();
   }
 
   async send(from: string, to: string, payload: string, timeoutMs = 20_000): Promise<Response> {
-    return fetch(`${this.admin(from)}/send`, { method: 'POST', body: JSON.stringify({ to, payload, timeoutMs }) });
+    return this.request(from, '/send', { method: 'POST', body: JSON.stringify({ to, payload, timeoutMs }) });
   }
 
   async received(id: string): Promise<{ from: string; payload: string }[]> {
-    return (await fetch(`${this.admin(id)}/received`)).json() as Promise<{ from: string; payload: string }[]>;
+    return (await this.request(id, '/received')).json() as Promise<{ from: string; payload: string }[]>;
   }
 
   async rotate(id: string): Promise<{ sessions: RotationResult[] }> {
-    return (await fetch(`${this.admin(id)}/rotate`, { method: 'POST' })).json() as Promise<{ sessions: RotationResult[] }>;
+    return (await this.request(id, '/rotate', { method: 'POST' })).json() as Promise<{ sessions: RotationResult[] }>;
   }
 
   /** Every listed node has an open session with every other listed node. */
@@ -102,4 +110,14 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
 export function metricValue(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
   return line ? Number(line.slice(series.length + 1)) : NaN;
+}
+
+/** The bearer token of a node process's admin API, from the file its ready line names. */
+export function adminToken(p: NodeProcess): string {
+  return readFileSync(p.ready.adminTokenFile, 'utf8').trim();
+}
+
+/** Headers a harness sends to a node's admin API. */
+export async function adminHeaders(p: NodeProcess): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${adminToken(p)}` };
 }

@@ -1,33 +1,54 @@
 // The node's admin HTTP API, loopback only. It is how the harness drives a
 // node process: status, metrics, send, received, rotate. Bodies are small
 // JSON documents; every error is JSON `{error}` with a meaningful status.
+//
+// Every request passes the same gate before its route runs, because any
+// local process, container in the namespace or browser page can reach a
+// loopback port: `Host` must name the address the API is bound to (DNS
+// rebinding), `Origin`, if sent, must be that same origin (cross-site
+// posts), and a bearer token is required on every route not marked public.
+// A body must be `application/json` and at most MAX_BODY_BYTES.
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.ts';
 import { MAX_TIMER_MS, splitAddress } from './config.ts';
 import { reasonOf } from '../protocol/errors.ts';
 import type { MeshNode } from './node.ts';
+import { OutboxFullError } from './peer.ts';
 
-const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
 function readJson(req: IncomingMessage): Promise<unknown> {
+  if (!hasBody(req)) return Promise.resolve({});
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json')
+    return Promise.reject(new HttpError(415, `body must be application/json, got ${type ? JSON.stringify(type) : 'no Content-Type'}`));
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
+    return Promise.reject(new HttpError(413, `body of ${req.headers['content-length']} bytes exceeds ${MAX_BODY_BYTES}`));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume(); // discard the rest so the 413 can be read
         reject(new HttpError(413, `body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => {
@@ -66,9 +87,9 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new HttpError(400, `field "${issue.path.join('.')}": ${issue.message}`);
 }
 
-function reply(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+function reply(res: ServerResponse, status: number, body: unknown, type = 'application/json', headers: Record<string, string> = {}): void {
   const text = type === 'application/json' ? JSON.stringify(body) : String(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -79,42 +100,94 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   );
 }
 
-async function route(node: MeshNode, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://admin');
-  const key = `${req.method} ${url.pathname}`;
-  switch (key) {
-    case 'GET /status':
-      return reply(res, 200, node.status());
-    case 'GET /metrics':
-      return reply(res, 200, await node.metrics.exposition(), node.metrics.contentType);
-    case 'GET /received':
-      return reply(res, 200, node.received());
-    case 'POST /send': {
+type Handler = (node: MeshNode, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The routes, `METHOD /path`: adding an endpoint is one entry. `public` routes need no token when the config allows it. */
+const ROUTES: Record<string, { handler: Handler; public?: boolean }> = {
+  'GET /status': { handler: async (node, _req, res) => reply(res, 200, node.status()) },
+  'GET /metrics': {
+    public: true,
+    handler: async (node, _req, res) => reply(res, 200, await node.metrics.exposition(), node.metrics.contentType),
+  },
+  'GET /received': { handler: async (node, _req, res) => reply(res, 200, node.received()) },
+  'POST /send': {
+    handler: async (node, req, res) => {
       const body = parseBody(sendBody, await readJson(req));
       const timeoutMs = body.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
       // On timeout the message stays queued and is retried; only the answer gives up.
       await withTimeout(node.send(body.to, body.payload), timeoutMs, `no acknowledgement from ${body.to} within ${timeoutMs} ms`);
-      return reply(res, 200, { ok: true, to: body.to });
-    }
-    case 'POST /rotate': {
+      reply(res, 200, { ok: true, to: body.to });
+    },
+  },
+  'POST /rotate': {
+    handler: async (node, req, res) => {
       // Takes no parameters; a body, if any, must still be a JSON object.
       parseBody(z.object({}), await readJson(req));
       const results = await node.rotate();
-      return reply(res, results.every((r) => r.ok) ? 200 : 502, { sessions: results });
-    }
-    default:
-      throw new HttpError(['/status', '/metrics', '/received', '/send', '/rotate'].includes(url.pathname) ? 405 : 404, `no route ${key}`);
-  }
+      reply(res, results.every((r) => r.ok) ? 200 : 502, { sessions: results });
+    },
+  },
+};
+
+export interface AdminOptions {
+  /** The bearer token every non-public route requires. */
+  token: string;
+  /** May GET /metrics be scraped without the token? (config `adminMetricsPublic`, default true) */
+  metricsPublic: boolean;
 }
 
-export async function startAdmin(node: MeshNode, address: string): Promise<{ server: Server; url: string }> {
+function sameToken(header: string | undefined, token: Buffer): boolean {
+  const m = /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header ?? '');
+  if (!m) return false;
+  const given = Buffer.from(m[1]);
+  return given.length === token.length && timingSafeEqual(given, token);
+}
+
+/** Host, Origin and token; throws the HttpError the request gets. */
+function gate(req: IncomingMessage, allowedHosts: ReadonlySet<string>, token: Buffer, isPublic: boolean): void {
+  const host = req.headers.host ?? '';
+  if (!allowedHosts.has(host.toLowerCase()))
+    throw new HttpError(403, `Host ${JSON.stringify(host)} is not this API (${[...allowedHosts][0]}): refused (DNS rebinding defence)`);
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin.toLowerCase() !== `http://${host.toLowerCase()}`)
+    throw new HttpError(403, `cross-origin request from ${JSON.stringify(origin)} refused`);
+  if (!isPublic && !sameToken(req.headers.authorization, token))
+    throw new HttpError(401, 'missing or wrong bearer token (Authorization: Bearer <token from the node admin token file>)');
+}
+
+export async function startAdmin(node: MeshNode, address: string, o: AdminOptions): Promise<{ server: Server; url: string }> {
   const { host, port } = splitAddress(address);
+  const token = Buffer.from(o.token);
+  let allowedHosts: Set<string> = new Set();
   const server = createServer((req, res) => {
-    route(node, req, res).catch((e: unknown) => {
-      const status = e instanceof HttpError ? e.status : e instanceof ConfigError ? (/unknown peer/.test(e.message) ? 404 : 400) : 500;
+    const handle = async () => {
+      const url = new URL(req.url ?? '/', 'http://admin');
+      const key = `${req.method} ${url.pathname}`;
+      const route = ROUTES[key];
+      gate(req, allowedHosts, token, !!route?.public && o.metricsPublic);
+      if (!route) {
+        const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${url.pathname}`));
+        throw new HttpError(known ? 405 : 404, `no route ${key}`);
+      }
+      await route.handler(node, req, res);
+    };
+    handle().catch((e: unknown) => {
+      const status =
+        e instanceof HttpError
+          ? e.status
+          : e instanceof OutboxFullError
+            ? 503
+            : e instanceof ConfigError
+              ? /unknown peer/.test(e.message)
+                ? 404
+                : 400
+              : 500;
       const error = e instanceof Error ? e.message : String(e);
       if (status === 500) node.log.error({ err: error, reason: reasonOf(e) }, 'admin request failed');
-      if (!res.headersSent) reply(res, status, { error });
+      const extra = e instanceof OutboxFullError ? { reason: 'outbox_full' } : e instanceof HttpError ? e.extra : {};
+      const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+      if (status === 413) headers.connection = 'close';
+      if (!res.headersSent) reply(res, status, { error, ...extra }, 'application/json', headers);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -122,5 +195,7 @@ export async function startAdmin(node: MeshNode, address: string): Promise<{ ser
     server.listen(port, host, resolve);
   });
   const bound = (server.address() as { port: number }).port;
-  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
+  const literal = host.includes(':') ? `[${host}]` : host;
+  allowedHosts = new Set([`${literal}:${bound}`, ...(host === 'localhost' ? [] : [`localhost:${bound}`])]);
+  return { server, url: `http://${literal}:${bound}` };
 }

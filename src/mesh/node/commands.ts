@@ -1,17 +1,20 @@
 // The mesh subcommands of `pqc-harness`: `ca init`, `ca issue`, `node` and
 // `mesh up`. src/cli.ts calls registerMeshCommands(program).
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { loadBackend } from '../../crypto/select.ts';
+import { backendFromEnv, checkSwitches, productionMode } from '../../crypto/switches.ts';
 import { ConfigError } from '../../errors.ts';
 import { logger } from '../../log.ts';
 import { startAdmin } from './admin.ts';
+import { loadAdminToken, writeAdminToken } from './admin-token.ts';
 import { loadNodeConfig } from './config.ts';
 import { FALLBACK_EXPIRED_EXIT_CODE } from '../fallback/controller.ts';
 import { caPaths, readIdentity } from './identity-files.ts';
 import { issueToDir, loadOrCreateCa, prepareMesh, selfNodeCommand, startMesh } from './launcher.ts';
 import { MeshNode } from './node.ts';
+import { watchParent } from './parent-watch.ts';
 import type { MeshProtocol } from '../protocol/seams.ts';
 
 function positiveInt(v: string): number {
@@ -28,6 +31,9 @@ async function loadProtocol(spec: string): Promise<MeshProtocol> {
 }
 
 export async function runNode(configFile: string, o: { mutant?: string; exitWithParent?: boolean } = {}): Promise<void> {
+  checkSwitches();
+  // A seam that swaps protocol code is for tests only: never in production.
+  if (o.mutant && productionMode()) throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
   const config = loadNodeConfig(configFile);
   const protocol = o.mutant ? await loadProtocol(o.mutant) : undefined;
   const node = await MeshNode.start({
@@ -37,7 +43,10 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
       process.exit(FALLBACK_EXPIRED_EXIT_CODE);
     },
   });
-  const admin = await startAdmin(node, config.admin);
+  const admin = await startAdmin(node, config.admin, {
+    token: loadAdminToken(config.adminTokenFile!),
+    metricsPublic: config.adminMetricsPublic,
+  });
   let stopping = false;
   const shutdown = async (why: string) => {
     if (stopping) return;
@@ -50,13 +59,21 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  watchParent((why) => void shutdown(why));
   if (o.exitWithParent) {
     process.stdin.on('end', () => void shutdown('parent gone'));
     process.stdin.on('error', () => void shutdown('parent gone'));
     process.stdin.resume();
   }
   process.stdout.write(
-    JSON.stringify({ event: 'ready', id: node.id, listen: node.listenAddress, admin: admin.url, pid: process.pid }) + '\n',
+    JSON.stringify({
+      event: 'ready',
+      id: node.id,
+      listen: node.listenAddress,
+      admin: admin.url,
+      adminTokenFile: config.adminTokenFile,
+      pid: process.pid,
+    }) + '\n',
   );
 }
 
@@ -66,10 +83,11 @@ export function registerMeshCommands(program: Command): void {
     .description('create a mesh CA in a directory (ca.cert, ca.key)')
     .requiredOption('--dir <dir>', 'CA directory')
     .option('--name <name>', 'CA name', 'pqc-mesh')
-    .option('--backend <name|path>', 'crypto backend', 'auto')
-    .action(async (f: { dir: string; name: string; backend: string }) => {
+    .option('--backend <name|path>', 'crypto backend (default $PQC_BACKEND, else auto)')
+    .action(async (f: { dir: string; name: string; backend?: string }) => {
+      checkSwitches();
       if (readIfExists(f.dir)) throw new ConfigError(`${caPaths(f.dir).key} already exists; refusing to replace a CA`);
-      loadOrCreateCa(f.dir, await loadBackend(f.backend), f.name);
+      loadOrCreateCa(f.dir, await loadBackend(f.backend ?? backendFromEnv() ?? 'auto'), f.name);
       process.stdout.write(`CA ${f.name} created: ${caPaths(f.dir).cert}\n`);
     });
   ca.command('issue')
@@ -77,12 +95,17 @@ export function registerMeshCommands(program: Command): void {
     .requiredOption('--dir <dir>', 'CA directory')
     .requiredOption('--node <id>', 'node id')
     .option('--days <n>', 'validity in days', positiveInt, 365)
-    .option('--backend <name|path>', 'crypto backend', 'auto')
-    .action(async (f: { dir: string; node: string; days: number; backend: string }) => {
+    .option('--backend <name|path>', 'crypto backend (default $PQC_BACKEND, else auto)')
+    .action(async (f: { dir: string; node: string; days: number; backend?: string }) => {
+      checkSwitches();
       const p = caPaths(f.dir);
       const authority = readIdentity(p.cert, p.key);
-      const out = issueToDir(f.dir, authority, f.node, await loadBackend(f.backend), f.days);
-      process.stdout.write(`certificate for ${f.node}: ${out.cert}\nkey: ${out.key}\n`);
+      const out = issueToDir(f.dir, authority, f.node, await loadBackend(f.backend ?? backendFromEnv() ?? 'auto'), f.days);
+      const tokenFile = join(dirname(out.cert), 'admin.token');
+      writeAdminToken(tokenFile);
+      process.stdout.write(
+        `certificate for ${f.node}: ${out.cert}\nkey: ${out.key}\nadmin token (set adminTokenFile in the node config): ${tokenFile}\n`,
+      );
     });
 
   program
@@ -102,20 +125,30 @@ export function registerMeshCommands(program: Command): void {
     .description('create a CA, N identities and configs in --dir, start N nodes on loopback, write mesh.json; stop all on SIGINT/SIGTERM')
     .requiredOption('--nodes <n>', 'number of nodes', positiveInt)
     .requiredOption('--dir <dir>', 'mesh directory')
-    .option('--backend <name|path>', 'crypto backend of every node', 'auto')
-    .action(async (f: { nodes: number; dir: string; backend: string }) => {
+    .option('--backend <name|path>', 'crypto backend of every node (default $PQC_BACKEND, else auto)')
+    .action(async (f: { nodes: number; dir: string; backend?: string }) => {
+      checkSwitches();
       const dir = resolve(f.dir);
-      const backend = await loadBackend(f.backend === 'auto' ? 'auto' : f.backend);
-      const specs = await prepareMesh(dir, f.nodes, { backend, backendName: f.backend });
+      const backendName = f.backend ?? backendFromEnv() ?? 'auto';
+      const backend = await loadBackend(backendName);
+      const specs = await prepareMesh(dir, f.nodes, { backend, backendName });
       const running = await startMesh(dir, specs, selfNodeCommand());
       process.stdout.write(`mesh of ${f.nodes} nodes up; ${dir}/mesh.json\n`);
+      // If this process dies anyway, its nodes see their stdin pipe close and exit; on a normal exit, tell them now.
+      process.once('exit', () => {
+        for (const n of running.nodes) if (n.running) n.child.kill('SIGTERM');
+      });
       await new Promise<void>((done) => {
-        const stop = () => {
-          logger.info('stopping mesh');
+        let stopping = false;
+        const stop = (why: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ why }, 'stopping mesh');
           void running.stop().then(done);
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        watchParent(stop);
       });
       process.stdout.write('mesh stopped\n');
     });

@@ -9,6 +9,7 @@ import { ConfigError } from '../../errors.ts';
 import { MAX_FALLBACK_TTL_SECONDS } from '../fallback/config.ts';
 import { NODE_ID_PATTERN } from '../protocol/certificate.ts';
 import { CIPHER_SUITE_NAMES } from '../protocol/ciphersuites.ts';
+import { BACKEND_SPEC_HELP, isBackendSpec } from '../../crypto/switches.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -43,9 +44,18 @@ export const nodeConfigSchema = z
     id: nodeId,
     listen: loopbackAddress,
     admin: loopbackAddress.default('127.0.0.1:0'),
+    /** Bearer token of the admin API (mode 0600). Default: `<config name>.admin-token` next to the config; created if missing. */
+    adminTokenFile: z.string().min(1).optional(),
+    /** May GET /metrics be scraped without the token? */
+    adminMetricsPublic: z.boolean().default(true),
     /** Durable state: delivered messages, incarnation. Default: state/<id> next to the config. */
     stateDir: z.string().min(1).optional(),
-    backend: z.string().min(1).default('auto'),
+    /** Unset: PQC_BACKEND, else auto. A bare word that names no backend is a typo, not a module. */
+    backend: z
+      .string()
+      .min(1)
+      .refine(isBackendSpec, { message: `must be ${BACKEND_SPEC_HELP}` })
+      .optional(),
     ca: z.string().min(1),
     certificate: z.string().min(1),
     key: z.string().min(1),
@@ -79,28 +89,72 @@ export const nodeConfigSchema = z
           })
           .optional(),
         alertUrl: z.url().optional(),
+        /**
+         * A backend that fails to load: `refuse` (exit 2) or `fallback` (classical, alerting).
+         * Unset: refuse when X0TTA6BL4_PRODUCTION is on, fallback otherwise.
+         */
+        onBackendFailure: z.enum(['refuse', 'fallback']).optional(),
       })
       .default({ allowClassical: false }),
+    limits: z
+      .strictObject({
+        /** Unacknowledged messages queued per peer; beyond it /send answers 503 (outbox_full). */
+        outboxMessagesPerPeer: positiveInt.default(1024),
+        /** Payload bytes queued per peer. */
+        outboxBytesPerPeer: positiveInt.default(8 * 1024 * 1024),
+        /** Connections that have not finished a handshake, per node and per source address. */
+        preauthConnections: positiveInt.default(256),
+        preauthConnectionsPerSource: positiveInt.default(32),
+        /** Bytes buffered in partial frames of all unauthenticated connections together. */
+        preauthBytes: positiveInt.default(8 * 1024 * 1024),
+        /** Responder signatures for unauthenticated HELLOs: per claimed peer id, and for the whole node (per second; burst = rate). */
+        helloSignaturesPerSecondPerPeer: positiveInt.default(10),
+        helloSignaturesPerSecond: positiveInt.default(100),
+      })
+      .default({
+        outboxMessagesPerPeer: 1024,
+        outboxBytesPerPeer: 8 * 1024 * 1024,
+        preauthConnections: 256,
+        preauthConnectionsPerSource: 32,
+        preauthBytes: 8 * 1024 * 1024,
+        helloSignaturesPerSecondPerPeer: 10,
+        helloSignaturesPerSecond: 100,
+      }),
     timers: z
       .strictObject({
         handshakeTimeoutMs: timerMs('timers.handshakeTimeoutMs').default(5000),
+        /** An accepted connection must deliver its first complete frame (HELLO) within this. */
+        firstFrameTimeoutMs: timerMs('timers.firstFrameTimeoutMs').default(1000),
         keyUpdateAfterFrames: positiveInt.default(1 << 20),
         keyUpdateAfterMs: timerMs('timers.keyUpdateAfterMs').default(3_600_000),
         rehandshakeAfterMs: timerMs('timers.rehandshakeAfterMs').default(86_400_000),
         reconnectMinMs: timerMs('timers.reconnectMinMs').default(50),
         reconnectMaxMs: timerMs('timers.reconnectMaxMs').default(2000),
+        /** A sealed HEARTBEAT goes out this often on every session. */
+        heartbeatIntervalMs: timerMs('timers.heartbeatIntervalMs').default(1000),
+        /** A session with no authentic record for this long is declared dead and reconnected. */
+        deadPeerTimeoutMs: timerMs('timers.deadPeerTimeoutMs').default(5000),
       })
       .default({
         handshakeTimeoutMs: 5000,
+        firstFrameTimeoutMs: 1000,
         keyUpdateAfterFrames: 1 << 20,
         keyUpdateAfterMs: 3_600_000,
         rehandshakeAfterMs: 86_400_000,
         reconnectMinMs: 50,
         reconnectMaxMs: 2000,
+        heartbeatIntervalMs: 1000,
+        deadPeerTimeoutMs: 5000,
       }),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.timers.deadPeerTimeoutMs <= 2 * c.timers.heartbeatIntervalMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timers', 'deadPeerTimeoutMs'],
+        message: `must exceed twice timers.heartbeatIntervalMs (${c.timers.heartbeatIntervalMs} ms), or one late heartbeat kills a session`,
+      });
     const seen = new Set<string>();
     c.peers.forEach((p, i) => {
       if (p.id === c.id) ctx.addIssue({ code: 'custom', path: ['peers', i, 'id'], message: 'a node cannot be its own peer' });
@@ -139,14 +193,15 @@ export function loadNodeConfig(file: string): NodeConfig {
   const c = parseNodeConfig(raw, file);
   const base = dirname(resolve(file));
   const abs = (p: string) => resolve(base, p);
-  const backendIsPath = c.backend.includes('/') || c.backend.includes('.');
+  const backendIsPath = c.backend !== undefined && (c.backend.includes('/') || c.backend.includes('.'));
   return {
     ...c,
     ca: abs(c.ca),
     certificate: abs(c.certificate),
     key: abs(c.key),
     stateDir: abs(c.stateDir ?? `state/${c.id}`),
-    backend: backendIsPath ? abs(c.backend) : c.backend,
+    adminTokenFile: c.adminTokenFile ? abs(c.adminTokenFile) : resolve(file).replace(/\.ya?ml$/i, '') + '.admin-token',
+    backend: backendIsPath ? abs(c.backend!) : c.backend,
   };
 }
 

@@ -2,10 +2,12 @@
 // receive(); afterwards they are pushed to one handler. Whatever goes wrong
 // (bad bytes, a protocol error, the peer's ALERT) ends in exactly one close
 // with one reason, and an ALERT carrying that reason is sent when we are the
-// side that detected it.
+// side that detected it. Once the session seals alerts (after the handshake),
+// our alerts travel inside the channel and a cleartext ALERT from the wire is
+// not believed: it is a `bad_frame` of whoever injected it.
 import type { Socket } from 'node:net';
 import { MeshError, reasonOf, type FailureReason } from '../protocol/errors.ts';
-import { FrameReader, FrameType, decodeAlert, encodeAlert, encodeFrame, type Frame } from '../protocol/wire.ts';
+import { FrameReader, FrameType, decodeAlert, encodeAlert, encodeFrame, type Alert, type Frame } from '../protocol/wire.ts';
 
 /** A failure reported by the peer's ALERT rather than detected here. */
 export class RemoteAlert extends MeshError {
@@ -26,6 +28,10 @@ export class FramedConnection {
   private handler: ((f: Frame) => void) | undefined;
   private closeInfo: CloseInfo | undefined;
   private readonly closeListeners: ((c: CloseInfo) => void)[] = [];
+  private sealAlert: ((a: Alert) => Uint8Array) | undefined;
+  private budget: ((buffered: number) => boolean) | undefined;
+  /** Complete frames received so far. */
+  framesIn = 0;
 
   constructor(readonly socket: Socket) {
     socket.setNoDelay(true);
@@ -58,6 +64,19 @@ export class FramedConnection {
     });
   }
 
+  /**
+   * Before authentication: `allow(n)` is asked before the partial frame grows
+   * to n bytes, and a refusal closes the connection. Cleared with undefined.
+   */
+  limitBuffering(allow: ((buffered: number) => boolean) | undefined): void {
+    this.budget = allow;
+  }
+
+  /** After the handshake: alerts are sent as RECORD bodies made by `seal`, and cleartext ones are refused. */
+  sealAlerts(seal: (a: Alert) => Uint8Array): void {
+    this.sealAlert = seal;
+  }
+
   /** Push mode after the handshake: queued frames are delivered first. */
   setHandler(handler: (f: Frame) => void): void {
     this.handler = handler;
@@ -69,7 +88,7 @@ export class FramedConnection {
     if (this.closeInfo) return;
     const reason = reasonOf(err);
     const message = err instanceof Error ? err.message : String(err);
-    if (!(err instanceof RemoteAlert)) this.send(FrameType.ALERT, encodeAlert({ reason, message }));
+    if (!(err instanceof RemoteAlert)) this.sendAlert({ reason, message });
     this.finish({ reason, message, remote: err instanceof RemoteAlert });
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 200).unref();
@@ -83,8 +102,24 @@ export class FramedConnection {
     setTimeout(() => this.socket.destroy(), 200).unref();
   }
 
+  private sendAlert(alert: Alert): void {
+    if (!this.sealAlert) {
+      this.send(FrameType.ALERT, encodeAlert(alert));
+      return;
+    }
+    try {
+      this.send(FrameType.RECORD, this.sealAlert(alert));
+    } catch {
+      // sequence space exhausted or similar: close without telling
+    }
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closeInfo) return;
+    if (this.budget && !this.budget(this.reader.buffered + chunk.length)) {
+      this.fail(new MeshError('policy', 'pre-authentication byte budget of this node is spent'));
+      return;
+    }
     let frames: Frame[];
     try {
       frames = this.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -92,6 +127,8 @@ export class FramedConnection {
       this.fail(e);
       return;
     }
+    this.budget?.(this.reader.buffered);
+    this.framesIn += frames.length;
     for (const f of frames) {
       if (this.closeInfo) return;
       if (this.waiter) {
@@ -109,7 +146,10 @@ export class FramedConnection {
 
   private dispatch(f: Frame): void {
     try {
-      if (f.type === FrameType.ALERT) throw this.alertError(f);
+      if (f.type === FrameType.ALERT) {
+        if (this.sealAlert) throw new MeshError('bad_frame', 'cleartext ALERT after the handshake (alerts are sealed in the channel)');
+        throw this.alertError(f);
+      }
       this.handler!(f);
     } catch (e) {
       this.fail(e);

@@ -103,13 +103,16 @@ export class Inbox {
   }
 
   /**
-   * Delivers a message unless it was delivered before; either way the caller
-   * acknowledges it. A sender retransmits in order, so "at or below the
-   * highest delivered sequence" means "already delivered".
+   * Delivers the next message of a sender incarnation. Ids are consecutive
+   * from 1 and a sender retransmits in order, so at or below the highest
+   * delivered id is a `duplicate` (acknowledge it again), exactly one above
+   * is delivered, and anything further ahead is a `gap`: a message was lost
+   * on the way, this one is not delivered and must not be acknowledged.
    */
-  deliver(from: string, id: MessageId, payload: Uint8Array): boolean {
-    const seen = this.highest.get(`${from}/${id.incarnation}`);
-    if (seen !== undefined && id.seq <= seen) return false;
+  deliver(from: string, id: MessageId, payload: Uint8Array): 'delivered' | 'duplicate' | 'gap' {
+    const seen = this.highest.get(`${from}/${id.incarnation}`) ?? 0n;
+    if (id.seq <= seen) return 'duplicate';
+    if (id.seq !== seen + 1n) return 'gap';
     let text: string;
     try {
       text = utf8.decode(payload);
@@ -120,7 +123,7 @@ export class Inbox {
     writeSync(this.fd, JSON.stringify(line) + '\n');
     fsyncSync(this.fd);
     this.remember(from, id, text);
-    return true;
+    return 'delivered';
   }
 
   received(): readonly Delivered[] {

@@ -3,7 +3,7 @@
 // their ready lines, and stopping them without leaving orphans. `mesh up`
 // and the multi-process tests both use it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import type { CryptoBackend } from '../../crypto/backend.ts';
 import { ConfigError } from '../../errors.ts';
 import { createCa, issueNode, type Identity } from '../protocol/certificate.ts';
+import { writeAdminToken } from './admin-token.ts';
 import { caPaths, nodePaths, readCertificate, readIdentity, writeIdentity } from './identity-files.ts';
 
 export interface ReadyLine {
@@ -18,6 +19,8 @@ export interface ReadyLine {
   id: string;
   listen: string;
   admin: string;
+  /** The admin API's bearer token file (mode 0600). */
+  adminTokenFile: string;
   pid: number;
 }
 
@@ -77,10 +80,14 @@ export async function prepareMesh(dir: string, n: number, o: PrepareOptions): Pr
   const specs = ids.map((id, i) => ({ id, config: join(dir, `${id}.yaml`), listen: `127.0.0.1:${ports[i]}` }));
   for (const s of specs) {
     const paths = existsSync(nodePaths(dir, s.id).key) ? nodePaths(dir, s.id) : issueToDir(dir, ca, s.id, o.backend);
+    // The admin token sits next to the config, owner-only; the config names it.
+    const tokenFile = join(dir, `${s.id}.admin-token`);
+    if (!existsSync(tokenFile)) writeAdminToken(tokenFile);
     const config = {
       id: s.id,
       listen: s.listen,
       admin: '127.0.0.1:0',
+      adminTokenFile: `${s.id}.admin-token`,
       stateDir: `state/${s.id}`,
       backend: o.backendName ?? 'auto',
       ca: 'ca.cert',
@@ -201,7 +208,19 @@ export async function startMesh(dir: string, specs: MeshNodeSpec[], cmd: NodeCom
   }
   writeFileSync(
     join(dir, 'mesh.json'),
-    JSON.stringify({ nodes: nodes.map((n) => ({ id: n.ready.id, listen: n.ready.listen, admin: n.ready.admin })) }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        nodes: nodes.map((n) => ({
+          id: n.ready.id,
+          listen: n.ready.listen,
+          admin: n.ready.admin,
+          adminToken: readFileSync(n.ready.adminTokenFile, 'utf8').trim(),
+        })),
+      },
+      null,
+      2,
+    ) + '\n',
+    { mode: 0o600 },
   );
   return { dir, nodes, stop };
 }

@@ -5,9 +5,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { CryptoBackend } from '../../crypto/backend.ts';
-import { createNobleBackend } from '../../crypto/noble.ts';
-import { loadBackend } from '../../crypto/select.ts';
-import { ConfigError, GuardError } from '../../errors.ts';
+import { checkSwitches } from '../../crypto/switches.ts';
+import { ConfigError } from '../../errors.ts';
 import { logger as rootLogger } from '../../log.ts';
 import { splitAddress, type NodeConfig } from './config.ts';
 import { FramedConnection } from './connection.ts';
@@ -18,9 +17,13 @@ import { trustAnchor, verifyCertificate, type Identity, type TrustAnchor } from 
 import { readCertificate, readIdentity } from './identity-files.ts';
 import { Inbox, type Delivered } from './inbox.ts';
 import { MeshMetrics } from '../metrics.ts';
-import { Peer } from './peer.ts';
+import { OutboxFullError, Peer } from './peer.ts';
 import { referenceProtocol, type MeshProtocol } from '../protocol/seams.ts';
-import { Session, type SessionStatus } from './session.ts';
+import { Session } from './session.ts';
+import { chooseBackend } from './backend-choice.ts';
+import type { NodeStatus, PeerLiveness, RotationResult } from './status.ts';
+import { PreauthBudget } from './preauth.ts';
+import { WarnLimiter } from './log-limiter.ts';
 import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../protocol/ciphersuites.ts';
 import { MAX_PAYLOAD_BYTES } from '../protocol/wire.ts';
 
@@ -35,31 +38,7 @@ export interface NodeOptions {
   onFallbackExpired?: (expiry: FallbackExpiry) => void;
 }
 
-export interface PeerStatus {
-  id: string;
-  address: string;
-  connected: boolean;
-  unacknowledged: number;
-  session: SessionStatus | null;
-}
-
-export interface NodeStatus {
-  id: string;
-  backend: { name: string; version: string };
-  protocol: string;
-  listen: string;
-  incarnation: string;
-  fallback: ReturnType<FallbackController['status']>;
-  peers: PeerStatus[];
-}
-
-export interface RotationResult {
-  peer: string;
-  ok: boolean;
-  sendEpoch?: number;
-  recvEpoch?: number;
-  error?: string;
-}
+export type { NodeStatus, PeerLiveness, PeerStatus, RotationResult } from './status.ts';
 
 const CLASSICAL: CipherSuiteName = 'X25519-ED25519';
 
@@ -73,6 +52,8 @@ export class MeshNode {
   private server: Server | undefined;
   private listenPort = 0;
   private stopping = false;
+  private readonly preauth: PreauthBudget;
+  private readonly warnings: WarnLimiter;
 
   private constructor(
     readonly config: NodeConfig,
@@ -88,24 +69,28 @@ export class MeshNode {
     this.id = config.id;
     this.fallback = fallback(this.metrics);
     this.inbox = new Inbox(config.stateDir!);
+    this.metrics.peersReachableFrom(() => this.liveness().filter((p) => p.reachable).length);
+    const l = config.limits;
+    this.preauth = new PreauthBudget(
+      {
+        connections: l.preauthConnections,
+        connectionsPerSource: l.preauthConnectionsPerSource,
+        bytes: l.preauthBytes,
+        signaturesPerSecondPerPeer: l.helloSignaturesPerSecondPerPeer,
+        signaturesPerSecond: l.helloSignaturesPerSecond,
+      },
+      this.metrics,
+    );
+    this.warnings = new WarnLimiter(log);
   }
 
   static async start(o: NodeOptions): Promise<MeshNode> {
     const c = o.config;
     const env = o.env ?? process.env;
     const log = (o.logger ?? rootLogger).child({ node: c.id });
+    checkSwitches(env);
     const fb = fallbackFromEnv(env);
-    // The production guard runs inside loadBackend; a refusal stops the node.
-    let backend: CryptoBackend;
-    let loadFailure: string | undefined;
-    try {
-      backend = o.backend ?? (await loadBackend(c.backend, { env, logger: log }));
-    } catch (e) {
-      if (e instanceof GuardError) throw e;
-      loadFailure = (e as Error).message;
-      // Certificates are still ML-DSA-65: check them with the pure-JS backend while in fallback.
-      backend = createNobleBackend();
-    }
+    const { backend, loadFailure } = await chooseBackend(c, env, log, o.backend);
     const identity = readIdentity(c.certificate, c.key);
     const ca = readCertificate(c.ca);
     const trust = trustAnchor(ca, backend);
@@ -152,10 +137,14 @@ export class MeshNode {
     return this.fallback.allowClassical({ allowClassicalFallback: this.classicalAllowedWith(peerId) }) ? [CLASSICAL] : [];
   }
 
-  /** What we accept as responder; the classical suite only where our policy for that peer allows it. */
+  /**
+   * What we accept as responder. The classical suite only during an active
+   * fallback episode and only where our policy for that peer allows it: in
+   * state `pqc` we never sign a classical ACCEPT, whatever the peer policy says.
+   */
   private accepts(suite: CipherSuite, peerId: string): boolean {
     if (!this.fallback.acceptsNewSessions()) return false;
-    if (suite.classical) return this.classicalAllowedWith(peerId);
+    if (suite.classical) return this.fallback.state === 'fallback' && this.classicalAllowedWith(peerId);
     return this.fallback.state === 'pqc' && (this.config.suites.accept as readonly CipherSuiteName[]).includes(suite.name);
   }
 
@@ -167,6 +156,7 @@ export class MeshNode {
       offer: peerId ? this.offerFor(peerId) : [],
       accepts: (s, p) => this.accepts(s, p),
       isPeer: (id) => this.peers.has(id),
+      admitHello: (claimed) => this.preauth.admitSignature(claimed),
       protocol: this.protocol,
       timeoutMs: this.config.timers.handshakeTimeoutMs,
     };
@@ -176,12 +166,18 @@ export class MeshNode {
 
   private async listen(): Promise<void> {
     const { host, port } = splitAddress(this.config.listen);
-    this.server = createServer((socket) => this.track(socket) && void this.accept(socket));
+    // pauseOnConnect: a refused connection is destroyed before anything is read from it (no read buffer).
+    this.server = createServer({ pauseOnConnect: true }, (socket) => this.track(socket) && void this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', (e) => reject(new ConfigError(`cannot listen on ${this.config.listen}: ${e.message}`)));
-      this.server!.listen(port, host, resolve);
+      // A deep accept queue: a connection flood must not make honest SYNs wait for a retransmission.
+      this.server!.listen({ port, host, backlog: 4096 }, resolve);
     });
     this.listenPort = (this.server.address() as { port: number }).port;
+    // A hard ceiling enforced before Node builds a Socket: the cheapest refusal in a connection storm.
+    // Room for every unauthenticated connection we admit plus two sessions per peer (old and new).
+    this.server.maxConnections = this.config.limits.preauthConnections + 2 * this.config.peers.length + 8;
+    this.server.on('drop', () => this.metrics.preauthRejected('connections'));
   }
 
   private track(socket: Socket): boolean {
@@ -199,6 +195,7 @@ export class MeshNode {
         incarnation: this.inbox.incarnation,
         inbox: this.inbox,
         reconnect: { minMs: this.config.timers.reconnectMinMs, maxMs: this.config.timers.reconnectMaxMs },
+        outbox: { messages: this.config.limits.outboxMessagesPerPeer, bytes: this.config.limits.outboxBytesPerPeer },
         dial: () => this.dial(p.id, p.address),
         logger: this.log,
       });
@@ -219,9 +216,41 @@ export class MeshNode {
     return this.handshake(new FramedConnection(socket), peerId);
   }
 
+  /**
+   * An inbound connection: admitted only within the pre-authentication
+   * budgets, which it holds until its handshake ends. Its first complete
+   * frame (HELLO) must arrive within timers.firstFrameTimeoutMs.
+   */
   private async accept(socket: Socket): Promise<void> {
     if (this.stopping) return void socket.destroy();
-    await this.handshake(new FramedConnection(socket)).catch(() => undefined);
+    const source = socket.remoteAddress ?? 'unknown';
+    const ticket = this.preauth.admit(source);
+    if (!ticket) {
+      this.warnings.warn(
+        `refused:${source}`,
+        { event: 'preauth_refused', source },
+        `connection from ${source} refused: pre-authentication connection cap`,
+      );
+      return void socket.destroy();
+    }
+    const conn = new FramedConnection(socket);
+    conn.limitBuffering((n) => ticket.buffer(n));
+    socket.resume();
+    conn.onClose(() => ticket.release());
+    const firstFrame = setTimeout(() => {
+      if (conn.framesIn > 0) return;
+      this.metrics.preauthRejected('first_frame_timeout');
+      conn.fail(new MeshError('timeout', `no complete first frame within ${this.config.timers.firstFrameTimeoutMs} ms`));
+    }, this.config.timers.firstFrameTimeoutMs);
+    try {
+      await this.handshake(conn);
+    } catch {
+      // counted and logged in handshake()
+    } finally {
+      clearTimeout(firstFrame);
+      conn.limitBuffering(undefined);
+      ticket.release();
+    }
   }
 
   /** Runs one handshake as initiator (peerId given) or responder; logs and counts it either way. */
@@ -240,7 +269,9 @@ export class MeshNode {
       const reason = reasonOf(e);
       const expired = !this.fallback.acceptsNewSessions();
       this.metrics.handshakeFailed(expired ? 'fallback_expired' : reason, seconds());
-      this.log.warn(
+      const who = peerId ?? conn.socket.remoteAddress;
+      this.warnings.warn(
+        `handshake:${role}:${reason}:${who}`,
         {
           event: 'handshake',
           outcome: 'failure',
@@ -279,6 +310,7 @@ export class MeshNode {
       result,
       this.protocol,
       { afterFrames: this.config.timers.keyUpdateAfterFrames, afterMs: this.config.timers.keyUpdateAfterMs },
+      { heartbeatMs: this.config.timers.heartbeatIntervalMs, deadPeerMs: this.config.timers.deadPeerTimeoutMs },
       {
         application: (s, data) => peer.onApplication(s, data),
         keyUpdated: () => undefined,
@@ -287,6 +319,7 @@ export class MeshNode {
           if (info.reason !== 'closed' && info.reason !== 'peer_closed') {
             this.metrics.handshakeFailed(info.reason);
             if (info.reason === 'key_desync') this.metrics.rotationFailed('key_desync');
+            if (info.reason === 'record_gap' && !info.remote) this.metrics.recordGap();
             this.log.warn(
               { event: 'session_closed', peer: s.peerId, reason: info.reason, remote: info.remote, detail: info.message },
               `session with ${s.peerId} failed: ${info.reason}`,
@@ -313,7 +346,21 @@ export class MeshNode {
 
   // ---- the admin API's operations -------------------------------------------
 
+  /** Per-peer liveness from the heartbeats: a small typed view for /status, metrics and the control plane. */
+  liveness(now = Date.now()): PeerLiveness[] {
+    return [...this.peers.values()].map((p) => {
+      const heard = p.lastHeard;
+      return {
+        id: p.id,
+        reachable: !!p.session?.reachable,
+        lastHeardAt: heard === undefined ? null : new Date(heard).toISOString(),
+        silentForMs: heard === undefined ? null : Math.max(0, now - heard),
+      };
+    });
+  }
+
   status(): NodeStatus {
+    const live = new Map(this.liveness().map((l) => [l.id, l]));
     return {
       id: this.id,
       backend: { name: this.backend.name, version: this.backend.version },
@@ -322,7 +369,7 @@ export class MeshNode {
       incarnation: this.inbox.incarnation.toString(),
       fallback: this.fallback.status(),
       peers: [...this.peers.values()].map((p) => ({
-        id: p.id,
+        ...live.get(p.id)!,
         address: this.config.peers.find((x) => x.id === p.id)!.address,
         connected: !!p.session?.open,
         unacknowledged: p.unacknowledged,
@@ -337,7 +384,12 @@ export class MeshNode {
     if (!peer) throw new ConfigError(`unknown peer ${to}`);
     const bytes = new TextEncoder().encode(payload);
     if (bytes.length > MAX_PAYLOAD_BYTES) throw new ConfigError(`payload of ${bytes.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
-    await peer.send(bytes);
+    try {
+      await peer.send(bytes);
+    } catch (e) {
+      if (e instanceof OutboxFullError) this.metrics.sendRejected('outbox_full');
+      throw e;
+    }
   }
 
   received(): readonly Delivered[] {

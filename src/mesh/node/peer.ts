@@ -18,6 +18,19 @@ interface Pending {
   reject(e: Error): void;
 }
 
+/** The outbox to this peer is at its limit: the message was not queued (admin API: 503). */
+export class OutboxFullError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutboxFullError';
+  }
+}
+
+export interface OutboxLimits {
+  messages: number;
+  bytes: number;
+}
+
 export interface ReconnectPolicy {
   minMs: number;
   maxMs: number;
@@ -31,6 +44,7 @@ export interface PeerOptions {
   incarnation: bigint;
   inbox: Inbox;
   reconnect: ReconnectPolicy;
+  outbox: OutboxLimits;
   /** Connects and runs the initiator handshake; rejects with a MeshError. */
   dial(): Promise<Session>;
   logger: Logger;
@@ -39,7 +53,10 @@ export interface PeerOptions {
 export class Peer {
   readonly id: string;
   session: Session | undefined;
+  /** When the last authentic record of an earlier session arrived (the current session keeps its own). */
+  private lastHeardBefore: number | undefined;
   private readonly outbox: Pending[] = [];
+  private outboxBytes = 0;
   private nextSeq = 1n;
   private backoffMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -60,10 +77,23 @@ export class Peer {
     clearTimeout(this.retryTimer);
     this.session?.close('node stopping');
     for (const p of this.outbox.splice(0)) p.reject(new MeshError('peer_closed', 'node stopping'));
+    this.outboxBytes = 0;
   }
 
-  /** Queues a message; resolves when the peer's application has acknowledged it. */
+  /**
+   * Queues a message; resolves when the peer's application has acknowledged it.
+   * A full outbox refuses it at once, before it gets an id, so ids stay consecutive.
+   */
   send(payload: Uint8Array): Promise<void> {
+    const { messages, bytes } = this.o.outbox;
+    if (this.outbox.length >= messages || this.outboxBytes + payload.length > bytes) {
+      return Promise.reject(
+        new OutboxFullError(
+          `outbox to ${this.id} is full (${this.outbox.length} messages, ${this.outboxBytes} bytes; limits ${messages} messages, ${bytes} bytes)`,
+        ),
+      );
+    }
+    this.outboxBytes += payload.length;
     return new Promise((resolve, reject) => {
       const p: Pending = { id: { incarnation: this.o.incarnation, seq: this.nextSeq++ }, payload, resolve, reject };
       this.outbox.push(p);
@@ -84,7 +114,13 @@ export class Peer {
     for (const p of this.outbox) this.transmit(session, p);
   }
 
+  /** Last authentic record from this peer on any session, in ms since the epoch. */
+  get lastHeard(): number | undefined {
+    return this.session?.lastHeard ?? this.lastHeardBefore;
+  }
+
   detach(session: Session): void {
+    this.lastHeardBefore = Math.max(this.lastHeardBefore ?? 0, session.lastHeard);
     if (this.session !== session) return;
     this.session = undefined;
     if (this.o.dials) this.connectSoon(this.o.reconnect.minMs);
@@ -98,13 +134,16 @@ export class Peer {
   onApplication(session: Session, bytes: Uint8Array): void {
     const m = decodeAppMessage(bytes);
     if (m.kind === 'data') {
-      this.o.inbox.deliver(this.id, m.id, m.payload);
+      // Never acknowledge an id we skipped: a gap closes the session, and the retransmission fills it.
+      if (this.o.inbox.deliver(this.id, m.id, m.payload) === 'gap')
+        throw new MeshError('record_gap', `message ${m.id.incarnation}/${m.id.seq} from ${this.id} skips an undelivered one`);
       session.sendApplication(encodeAppMessage({ kind: 'ack', id: m.id }));
       return;
     }
     const i = this.outbox.findIndex((p) => p.id.incarnation === m.id.incarnation && p.id.seq === m.id.seq);
     if (i < 0) return; // an ACK for a retransmission we already settled
     const [p] = this.outbox.splice(i, 1);
+    this.outboxBytes -= p.payload.length;
     p.resolve();
   }
 

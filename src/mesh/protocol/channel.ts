@@ -6,51 +6,52 @@
 //
 // Key update: the sender seals a KEY_UPDATE under the current epoch and then
 // switches to epoch+1 (secret' = Expand(secret, "key update")); the receiver
-// switches when it opens that record. TCP keeps records in order, so a
-// record under any other epoch means the two sides disagree about keys:
-// that is `key_desync`, reported, never a silent decrypt failure, and the
-// session layer answers it with a fresh handshake.
+// switches when it opens that record.
+//
+// Order: TCP delivers records in order, so each direction is strictly in
+// order: the receiver takes exactly the next sequence number of its epoch.
+// An authentic record further ahead means records were dropped or reordered
+// on the path (`record_gap`), one behind is a `replay`, a past epoch is
+// `key_desync`, and a future epoch is a forgery (`bad_record`) unless it
+// authenticates under the next epoch's key, which means the KEY_UPDATE was
+// dropped (`record_gap`). Nothing out of order is ever delivered, so the
+// session layer can answer every gap with a fresh handshake and retransmit.
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { MeshError } from './errors.ts';
 import { nextTrafficSecret, trafficKey, type TrafficKey } from './keys.ts';
-import { Decoder, Encoder, MAX_PAYLOAD_BYTES, type SealedRecord } from './wire.ts';
+import { Decoder, Encoder, MAX_PAYLOAD_BYTES, decodeAlert, encodeAlert, type Alert, type SealedRecord } from './wire.ts';
 
-/** Remembers which sequence numbers were accepted, so none is accepted twice. */
+/** Tracks the receive order of one epoch, so no record is accepted twice or out of order. */
 export interface ReplayWindow {
-  /** Throws `replay` for a sequence number already seen or too old to tell. */
+  /** Before decryption: throws `replay` for a sequence number at or below one already accepted. */
   check(seq: bigint): void;
-  /** Called only after the record authenticated, so forgeries cannot move the window. */
+  /** After the record authenticated: throws `record_gap` unless seq is the next one, then takes it. */
   accept(seq: bigint): void;
 }
 
-/** RFC 4303 §3.4.3-style sliding window over the last `size` sequence numbers. */
-export class SlidingReplayWindow implements ReplayWindow {
-  private highest = -1n;
-  private bitmap = 0n;
-  constructor(private readonly size = 64n) {}
+/** Strict in-order receipt: one counter, the next sequence number expected. */
+export class InOrderWindow implements ReplayWindow {
+  private next = 0n;
 
   check(seq: bigint): void {
-    if (seq > this.highest) return;
-    const age = this.highest - seq;
-    if (age >= this.size) throw new MeshError('replay', `sequence ${seq} is older than the replay window`);
-    if ((this.bitmap >> age) & 1n) throw new MeshError('replay', `sequence ${seq} was already accepted`);
+    if (seq < this.next) throw new MeshError('replay', `sequence ${seq} is below the next expected ${this.next}`);
   }
 
   accept(seq: bigint): void {
-    const mask = (1n << this.size) - 1n;
-    if (seq > this.highest) {
-      const shift = this.highest < 0n ? this.size : seq - this.highest;
-      this.bitmap = shift >= this.size ? 1n : ((this.bitmap << shift) | 1n) & mask;
-      this.highest = seq;
-    } else {
-      this.bitmap |= 1n << (this.highest - seq);
-    }
+    if (seq !== this.next)
+      throw new MeshError('record_gap', `record ${seq} arrived while ${this.next} was expected: records were dropped or reordered`);
+    this.next = seq + 1n;
   }
 }
 
-export const ContentType = { APPLICATION: 1, KEY_UPDATE: 2 } as const;
+export const ContentType = { APPLICATION: 1, KEY_UPDATE: 2, HEARTBEAT: 3, ALERT: 4 } as const;
 
-export type Content = { type: 'application'; data: Uint8Array } | { type: 'key_update'; requestUpdate: boolean };
+/** What a record carries; heartbeats and alerts travel inside the channel, so both are authenticated. */
+export type Content =
+  | { type: 'application'; data: Uint8Array }
+  | { type: 'key_update'; requestUpdate: boolean }
+  | { type: 'heartbeat' }
+  | { type: 'alert'; alert: Alert };
 
 export interface ChannelKeys {
   role: 'initiator' | 'responder';
@@ -121,13 +122,7 @@ export class Channel {
   seal(content: Content): SealedRecord {
     const s = this.send;
     if (s.seq === MAX_SEQ) throw new MeshError('internal', 'sequence numbers exhausted without a key update');
-    const plain =
-      content.type === 'application'
-        ? new Encoder().u8(ContentType.APPLICATION).bytes(content.data).finish()
-        : new Encoder()
-            .u8(ContentType.KEY_UPDATE)
-            .u8(content.requestUpdate ? 1 : 0)
-            .finish();
+    const plain = encodeContent(content);
     const record = {
       epoch: s.epoch,
       seq: s.seq,
@@ -141,18 +136,11 @@ export class Channel {
 
   open(record: SealedRecord): Content {
     const r = this.recv;
-    if (record.epoch !== r.epoch) {
-      throw new MeshError('key_desync', `record under epoch ${record.epoch}, expected epoch ${r.epoch}`);
-    }
+    if (record.epoch < r.epoch) throw new MeshError('key_desync', `record under epoch ${record.epoch}, expected epoch ${r.epoch}`);
+    if (record.epoch > r.epoch) this.refuseFutureEpoch(record);
     this.window.check(record.seq);
-    let plain: Uint8Array;
-    try {
-      plain = chacha20poly1305(r.key.key, this.nonce(r.key.iv, record.seq), this.aad(1 - this.sendDir, record.epoch, record.seq)).decrypt(
-        record.sealed,
-      );
-    } catch {
-      throw new MeshError('bad_record', `record ${record.seq} of epoch ${record.epoch} failed authentication`);
-    }
+    const plain = this.decrypt(r.key, record);
+    if (!plain) throw new MeshError('bad_record', `record ${record.seq} of epoch ${record.epoch} failed authentication`);
     this.window.accept(record.seq);
     r.frames++;
     const content = decodeContent(plain);
@@ -163,6 +151,25 @@ export class Channel {
     return content;
   }
 
+  private decrypt(key: TrafficKey, record: SealedRecord): Uint8Array | undefined {
+    try {
+      return chacha20poly1305(key.key, this.nonce(key.iv, record.seq), this.aad(1 - this.sendDir, record.epoch, record.seq)).decrypt(
+        record.sealed,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A later epoch: authentic under the next key means its KEY_UPDATE was dropped; anything else is forged. */
+  private refuseFutureEpoch(record: SealedRecord): never {
+    const r = this.recv;
+    if (record.epoch === r.epoch + 1 && this.decrypt(trafficKey(nextTrafficSecret(r.secret)), record)) {
+      throw new MeshError('record_gap', `record of epoch ${record.epoch} before the KEY_UPDATE ending epoch ${r.epoch}: it was dropped`);
+    }
+    throw new MeshError('bad_record', `record under epoch ${record.epoch} (current ${r.epoch}) does not authenticate: forged`);
+  }
+
   private advance(d: DirectionState): void {
     const secret = nextTrafficSecret(d.secret);
     Object.assign(d, this.direction(secret, d.epoch + 1));
@@ -171,6 +178,22 @@ export class Channel {
   /** True when our sending key has carried enough frames or lived long enough. */
   keyUpdateDue(policy: RekeyPolicy): boolean {
     return this.send.frames >= policy.afterFrames || this.now() - this.send.since >= policy.afterMs;
+  }
+}
+
+function encodeContent(content: Content): Uint8Array {
+  switch (content.type) {
+    case 'application':
+      return new Encoder().u8(ContentType.APPLICATION).bytes(content.data).finish();
+    case 'key_update':
+      return new Encoder()
+        .u8(ContentType.KEY_UPDATE)
+        .u8(content.requestUpdate ? 1 : 0)
+        .finish();
+    case 'heartbeat':
+      return Uint8Array.of(ContentType.HEARTBEAT);
+    case 'alert':
+      return new Encoder().u8(ContentType.ALERT).bytes(encodeAlert(content.alert)).finish();
   }
 }
 
@@ -187,6 +210,15 @@ function decodeContent(plain: Uint8Array): Content {
     if (flag > 1) throw new MeshError('bad_frame', 'KEY_UPDATE flag must be 0 or 1');
     d.end('KEY_UPDATE');
     return { type: 'key_update', requestUpdate: flag === 1 };
+  }
+  if (type === ContentType.HEARTBEAT) {
+    d.end('HEARTBEAT');
+    return { type: 'heartbeat' };
+  }
+  if (type === ContentType.ALERT) {
+    const alert = decodeAlert(d.bytes('content.alert', 2048));
+    d.end('ALERT content');
+    return { type: 'alert', alert };
   }
   throw new MeshError('bad_frame', `unknown content type ${type}`);
 }

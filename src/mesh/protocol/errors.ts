@@ -32,6 +32,12 @@ export const FAILURE_REASONS = [
   'peer_closed',
   /** A bug or resource failure on our side. */
   'internal',
+  /**
+   * An authentic record or message arrived out of order: earlier ones were
+   * dropped or reordered on the path. Appended last so the wire indexes of
+   * the reasons above stay as they were.
+   */
+  'record_gap',
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];

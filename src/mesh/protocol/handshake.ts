@@ -14,7 +14,7 @@
 // that attack `downgrade` before it even checks the signature.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { Certificate, Identity, TrustAnchor } from './certificate.ts';
-import { verifyCertificate } from './certificate.ts';
+import { decodeCertificate, verifyCertificate } from './certificate.ts';
 import { MeshError } from './errors.ts';
 import { confirmationMac, deriveHandshakeSecrets, macsEqual, type HandshakeSecrets } from './keys.ts';
 import type { MeshProtocol } from './seams.ts';
@@ -61,6 +61,12 @@ export interface HandshakeConfig {
   accepts(suite: CipherSuite, peerId: string): boolean;
   /** Responder: is this node id a configured peer? */
   isPeer(nodeId: string): boolean;
+  /**
+   * Responder: may we spend a certificate check and a signature on a HELLO
+   * claiming this configured peer (undefined: a non-member or unreadable
+   * certificate)? Throws a MeshError to refuse. Unset: always.
+   */
+  admitHello?(claimedPeer: string | undefined): void;
   protocol: MeshProtocol;
   timeoutMs: number;
   now?: () => number;
@@ -250,6 +256,7 @@ class ResponderHandshake {
 
   async run(): Promise<HandshakeResult> {
     await this.readHello();
+    this.admitHello();
     this.verifyInitiatorCertificate();
     this.chooseSuite();
     this.encapsulate();
@@ -262,6 +269,18 @@ class ResponderHandshake {
     const body = await expect(this.conn, FrameType.HELLO, 'HELLO');
     this.hello = decodeHello(body);
     this.transcript.add(body);
+  }
+
+  /** Cost budget before any public-key operation; the claim is unverified, so it only picks the bucket. */
+  private admitHello(): void {
+    if (!this.c.admitHello) return;
+    let claimed: string | undefined;
+    try {
+      claimed = decodeCertificate(this.hello.certificate).nodeId;
+    } catch {
+      claimed = undefined; // verifyInitiatorCertificate names the problem
+    }
+    this.c.admitHello(claimed !== undefined && this.c.isPeer(claimed) ? claimed : undefined);
   }
 
   /** Certificate first: nothing costly happens for a node outside the mesh. */

@@ -65,20 +65,25 @@ export function encodeFrame(type: FrameType, body: Uint8Array): Uint8Array {
  */
 export class FrameReader {
   private chunks: Uint8Array[] = [];
-  private buffered = 0;
+  private bufferedBytes = 0;
+
+  /** Bytes held in a partial frame right now. */
+  get buffered(): number {
+    return this.bufferedBytes;
+  }
 
   push(chunk: Uint8Array): Frame[] {
     this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.bufferedBytes += chunk.length;
     const frames: Frame[] = [];
     for (;;) {
-      if (this.buffered < 4) return frames;
+      if (this.bufferedBytes < 4) return frames;
       const head = this.peek(5);
       const len = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0);
       if (len === 0) badFrame('zero-length frame');
       if (len > MAX_FRAME_BYTES) badFrame(`frame of ${len} bytes exceeds ${MAX_FRAME_BYTES}`);
       if (head.length >= 5 && !isFrameType(head[4])) badFrame(`unknown frame type ${head[4]}`);
-      if (this.buffered < 4 + len) return frames;
+      if (this.bufferedBytes < 4 + len) return frames;
       const bytes = this.take(4 + len);
       frames.push({ type: bytes[4] as FrameType, body: bytes.slice(5) });
     }
@@ -96,7 +101,7 @@ export class FrameReader {
     const out = all.subarray(0, n);
     const rest = all.subarray(n);
     this.chunks = rest.length ? [rest] : [];
-    this.buffered -= n;
+    this.bufferedBytes -= n;
     return out;
   }
 }
