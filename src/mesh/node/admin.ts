@@ -55,6 +55,8 @@ const sendBody = z.object({
     .optional(),
 });
 
+const handshakeBody = z.object({ peer: z.string({ error: 'must be a peer id string' }) });
+
 /** 400 naming the first bad field, e.g. `field "timeoutMs": must be positive`; a non-object body is named as such. */
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -96,6 +98,11 @@ async function route(node: MeshNode, req: IncomingMessage, res: ServerResponse):
       await withTimeout(node.send(body.to, body.payload), timeoutMs, `no acknowledgement from ${body.to} within ${timeoutMs} ms`);
       return reply(res, 200, { ok: true, to: body.to });
     }
+    case 'POST /handshake': {
+      // One fresh initiator handshake, answered with its outcome: 200 either way, the body says which.
+      const body = parseBody(handshakeBody, await readJson(req));
+      return reply(res, 200, await node.handshakeWith(body.peer));
+    }
     case 'POST /rotate': {
       // Takes no parameters; a body, if any, must still be a JSON object.
       parseBody(z.object({}), await readJson(req));
@@ -103,7 +110,10 @@ async function route(node: MeshNode, req: IncomingMessage, res: ServerResponse):
       return reply(res, results.every((r) => r.ok) ? 200 : 502, { sessions: results });
     }
     default:
-      throw new HttpError(['/status', '/metrics', '/received', '/send', '/rotate'].includes(url.pathname) ? 405 : 404, `no route ${key}`);
+      throw new HttpError(
+        ['/status', '/metrics', '/received', '/send', '/handshake', '/rotate'].includes(url.pathname) ? 405 : 404,
+        `no route ${key}`,
+      );
   }
 }
 

@@ -1,0 +1,149 @@
+// The mesh under test: configs from the reference launcher, processes from a
+// node-command template, and the admin calls the SLO load makes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { prepareMesh, type ReadyLine } from '../../src/mesh/launcher.ts';
+import type { NodeCommandTemplate } from './node-command.ts';
+
+export interface SloNode {
+  id: string;
+  admin: string;
+  listen: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+export interface SloMesh {
+  dir: string;
+  nodes: SloNode[];
+  stop(): Promise<void>;
+}
+
+async function spawnNode(cmd: NodeCommandTemplate, config: string, logFile: string, env: NodeJS.ProcessEnv): Promise<SloNode> {
+  const { command, args } = cmd.argv(config);
+  const log = openSync(logFile, 'a');
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', log], env: { ...process.env, ...env } });
+  closeSync(log);
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node ${config} not ready within 30 s (command: ${cmd.text}; log: ${logFile})`));
+    }, 30_000);
+    lines.on('line', (line) => {
+      try {
+        const m = JSON.parse(line) as ReadyLine;
+        if (m.event !== 'ready') return;
+        clearTimeout(timer);
+        resolve(m);
+      } catch {
+        // not the ready line
+      }
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run "${cmd.text}": ${e.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${config} exited with code ${code} before its ready line (command: ${cmd.text}; log: ${logFile})`));
+    });
+  });
+  return { id: ready.id, admin: ready.admin, listen: ready.listen, pid: ready.pid, child };
+}
+
+async function stopNode(n: SloNode): Promise<void> {
+  if (n.child.exitCode !== null || n.child.signalCode !== null) return;
+  const exited = new Promise((r) => n.child.once('exit', r));
+  n.child.kill('SIGTERM');
+  const t = setTimeout(() => n.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
+}
+
+export interface StartOptions {
+  nodes: number;
+  backend: CryptoBackend;
+  command: NodeCommandTemplate;
+  env?: NodeJS.ProcessEnv;
+  /** Extra node config (timers...). */
+  extra?: Record<string, unknown>;
+}
+
+export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMesh> {
+  const specs = await prepareMesh(dir, o.nodes, { backend: o.backend, extra: o.extra });
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const started = await Promise.allSettled(specs.map((s) => spawnNode(o.command, s.config, join(dir, 'logs', `${s.id}.log`), o.env ?? {})));
+  const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stop = async () => {
+    await Promise.all(nodes.map(stopNode));
+  };
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason as Error;
+  }
+  return { dir, nodes, stop };
+}
+
+interface PeerStatusLine {
+  id: string;
+  connected: boolean;
+}
+
+/** Waits until every node reports a session with every peer; returns how long that took. */
+export async function waitFullyConnected(mesh: SloMesh, timeoutMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const all = await Promise.all(
+      mesh.nodes.map(async (n) => {
+        const s = (await (await fetch(`${n.admin}/status`)).json()) as { peers: PeerStatusLine[] };
+        return s.peers.every((p) => p.connected);
+      }),
+    );
+    if (all.every(Boolean)) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`mesh not fully connected within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface HandshakeAnswer {
+  peer: string;
+  ok: boolean;
+  latencyMs: number;
+  suite?: string;
+  reason?: string;
+  error?: string;
+}
+
+/** `POST /handshake {peer}` on the initiator's admin API. */
+export async function triggerHandshake(admin: string, peer: string): Promise<HandshakeAnswer> {
+  const res = await fetch(`${admin}/handshake`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ peer }),
+  });
+  const body = (await res.json()) as HandshakeAnswer & { error?: string };
+  if (res.status !== 200) return { peer, ok: false, latencyMs: Number.NaN, reason: `http_${res.status}`, error: body.error };
+  return body;
+}
+
+export async function scrape(admin: string): Promise<string> {
+  const res = await fetch(`${admin}/metrics`);
+  if (res.status !== 200) throw new Error(`GET ${admin}/metrics answered ${res.status}`);
+  return res.text();
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux), or undefined elsewhere. */
+export async function residentBytes(pid: number): Promise<number | undefined> {
+  try {
+    const { readFileSync } = await import('node:fs');
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
