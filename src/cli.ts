@@ -14,6 +14,7 @@ import { renderKillMatrix } from './cli/kill-matrix.ts';
 import { serveAsWorker } from './harness/worker.ts';
 import { registerMatrixCommand } from './harness/matrix/command.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
+import { registerBenchCommand } from '../bench/slo/cli.ts';
 import { registerMeshCommands } from './mesh/node/commands.ts';
 import { registerVectorsCommand } from '../vectors/cli.ts';
 import { defaultVectorsDir } from '../vectors/discover.ts';
@@ -161,6 +162,7 @@ export function buildProgram(): Command {
   registerVectorsCommand(program);
   registerMeshCommands(program);
   registerToxiproxyCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

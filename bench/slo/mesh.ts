@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import { prepareMesh, type ReadyLine } from '../../src/mesh/launcher.ts';
+import { prepareMesh, type MeshNodeSpec, type ReadyLine } from '../../src/mesh/launcher.ts';
 import type { NodeCommandTemplate } from './node-command.ts';
 
 export interface SloNode {
@@ -71,10 +71,13 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node config (timers...). */
   extra?: Record<string, unknown>;
+  /** Runs on the written configs before any node starts (e.g. to route links through proxies). */
+  prepare?: (specs: MeshNodeSpec[]) => Promise<void>;
 }
 
 export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMesh> {
   const specs = await prepareMesh(dir, o.nodes, { backend: o.backend, extra: o.extra });
+  await o.prepare?.(specs);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const started = await Promise.allSettled(specs.map((s) => spawnNode(o.command, s.config, join(dir, 'logs', `${s.id}.log`), o.env ?? {})));
   const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import type { MeshNodeSpec } from '../../src/mesh/launcher.ts';
 import {
   agreement,
   measureGenerator,
@@ -19,6 +20,7 @@ import type { NodeCommandTemplate } from './node-command.ts';
 import { runOpenLoop, type LoadResult } from './open-loop.ts';
 import { prometheusVersion, startPrometheus, type PrometheusServer } from './prometheus.ts';
 import { intendedStarts, type Arrival } from './schedule.ts';
+import { routeThroughToxiproxy, type LinkToxics, type ToxicLinks } from './toxics.ts';
 import { PROMQL } from './targets.ts';
 
 export interface SloRunOptions {
@@ -38,12 +40,14 @@ export interface SloRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node config (e.g. peer addresses through proxies). */
   extra?: Record<string, unknown>;
-  /** Called with the running mesh before the load (to add toxics, CPU pressure...); its result is awaited. */
+  /** Latency+jitter toxics on every link (through Toxiproxy). */
+  toxics?: LinkToxics;
+  /** Called with the running mesh before the load (e.g. to put one node under CPU pressure). */
   beforeLoad?: (mesh: SloMesh) => Promise<void>;
 }
 
 export interface SloRunResult {
-  settings: Omit<SloRunOptions, 'command' | 'backend' | 'beforeLoad' | 'env' | 'extra'> & { command: string; backend: string };
+  settings: Omit<SloRunOptions, 'command' | 'backend' | 'beforeLoad' | 'env' | 'extra' | 'dir'> & { command: string; backend: string };
   timeToFullMeshMs: number;
   memoryPerNodeBytes: Record<string, number | undefined>;
   load: Omit<LoadResult, 'samples'>;
@@ -85,13 +89,27 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
   mkdirSync(dir, { recursive: true });
   const interval = o.scrapeIntervalSeconds ?? 1;
   const version = o.prometheus ? prometheusVersion() : undefined;
-  const mesh = await startSloMesh(join(dir, 'mesh'), {
-    nodes: o.nodes,
-    backend: o.backend,
-    command: o.command,
-    env: o.env,
-    extra: o.extra,
-  });
+  let links: ToxicLinks | undefined;
+  const toxics = o.toxics;
+  const prepare = toxics
+    ? async (specs: MeshNodeSpec[]) => {
+        links = await routeThroughToxiproxy(specs, toxics);
+      }
+    : undefined;
+  let mesh: SloMesh;
+  try {
+    mesh = await startSloMesh(join(dir, 'mesh'), {
+      nodes: o.nodes,
+      backend: o.backend,
+      command: o.command,
+      env: o.env,
+      extra: o.extra,
+      prepare,
+    });
+  } catch (e) {
+    await links?.close();
+    throw e;
+  }
   let prom: PrometheusServer | undefined;
   try {
     const timeToFullMeshMs = await waitFullyConnected(mesh);
@@ -127,7 +145,6 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
     const { samples, ...loadFigures } = load;
     const result: SloRunResult = {
       settings: {
-        dir,
         nodes: o.nodes,
         handshakes: o.handshakes,
         ratePerSecond: o.ratePerSecond,
@@ -136,6 +153,7 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
         seed: o.seed,
         prometheus: o.prometheus,
         scrapeIntervalSeconds: interval,
+        ...(o.toxics ? { toxics: o.toxics } : {}),
         command: o.command.text,
         backend: o.backend.name,
       },
@@ -152,6 +170,7 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
   } finally {
     await prom?.stop();
     await mesh.stop();
+    await links?.close();
   }
 }
 

@@ -1,0 +1,94 @@
+// The slo suite: the mesh team's SLO measured on a mesh started by a node
+// command (default the reference node): success rate, p95, fallback rate, the
+// agreement of three measurements, and the alert rules under promtool.
+import type { Check, Profile } from '../../src/check/evidence.ts';
+import { deriveSeed } from '../../src/check/property.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { referenceNodeCommand, type NodeCommandTemplate } from '../../bench/slo/node-command.ts';
+import { runSlo, type SloRunResult } from '../../bench/slo/run.ts';
+import type { HarnessSuite, SuiteEnv } from '../env.ts';
+import { checkAgreement, checkFallbackRate, checkP95, checkSuccessRate } from './checks.ts';
+import { checkRules } from './rules.ts';
+import { sharedRun } from './shared-run.ts';
+
+export interface LoadSize {
+  nodes: number;
+  handshakes: number;
+  ratePerSecond: number;
+  concurrency: number;
+}
+
+/** pr: 500 handshakes in ~10 s; release: 10 000 in ~100 s. Poisson arrivals from the run seed. */
+export const SLO_SIZES: Record<Profile, LoadSize> = {
+  pr: { nodes: 3, handshakes: 500, ratePerSecond: 50, concurrency: 8 },
+  release: { nodes: 3, handshakes: 10_000, ratePerSecond: 100, concurrency: 8 },
+};
+
+export interface SloSuiteOptions {
+  command?: NodeCommandTemplate;
+  sizes?: Partial<Record<Profile, LoadSize>>;
+  env?: NodeJS.ProcessEnv;
+  /** Run the real Prometheus (default true; slo/agreement fails without it). */
+  prometheus?: boolean;
+}
+
+export function createSloSuite(o: SloSuiteOptions = {}): HarnessSuite {
+  const command = o.command ?? referenceNodeCommand();
+  return {
+    name: 'slo',
+    checks: (env: SuiteEnv): Check[] => {
+      const size = o.sizes?.[env.profile] ?? SLO_SIZES[env.profile];
+      const seed = deriveSeed(env.seed, 'slo');
+      const measure = (): Promise<SloRunResult> =>
+        sharedRun(JSON.stringify({ command: command.text, size, seed, env: o.env ?? {}, prometheus: o.prometheus ?? true }), async () => {
+          const dir = mkdtempSync(join(tmpdir(), 'pqc-slo-'));
+          try {
+            const { result } = await runSlo({
+              dir,
+              ...size,
+              arrival: 'poisson',
+              seed,
+              command,
+              backend: env.backends[0],
+              prometheus: o.prometheus ?? true,
+              env: o.env,
+            });
+            return result;
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        });
+      return [
+        {
+          id: 'slo/handshake/success-rate',
+          title: 'handshake success rate >= 99% (bootstrap 95% interval)',
+          run: async () => checkSuccessRate(await measure()),
+        },
+        {
+          id: 'slo/handshake/p95',
+          title: 'p95 handshake latency < 100 ms, timed from intended start (bootstrap 95% interval)',
+          run: async () => checkP95(await measure()),
+        },
+        {
+          id: 'slo/fallback-rate',
+          title: 'fallback rate 0: no classical handshake, pqc_fallback_enabled 0 everywhere',
+          run: async () => checkFallbackRate(await measure()),
+        },
+        {
+          id: 'slo/agreement',
+          title: 'the load generator, the node histograms and a real Prometheus give the same SLO verdicts and p95 within one bucket',
+          run: async () => checkAgreement(await measure()),
+        },
+        {
+          id: 'slo/rules',
+          title: 'alert rules pass promtool check/test rules and every alert has a firing and a not-firing test',
+          run: () => checkRules(),
+        },
+      ];
+    },
+  };
+}
+
+export const sloSuite: HarnessSuite = createSloSuite();
