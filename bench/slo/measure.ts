@@ -8,7 +8,7 @@ import { HANDSHAKE_LATENCY_BUCKETS } from '../../src/mesh/metrics.ts';
 import { pointVerdict, proportionInterval, quantileInterval, verdictOf, type Interval, type SloVerdict } from './bootstrap.ts';
 import { bucketDelta, histogramBuckets, maxOf, parseExposition, sumOf, type Bucket } from './exposition.ts';
 import type { LoadResult } from './open-loop.ts';
-import { bucketOf, histogramQuantile } from './quantile.ts';
+import { histogramQuantile } from './quantile.ts';
 import { CLASSICAL_SUITE, SLO } from './targets.ts';
 import type { VectorSample } from './prometheus.ts';
 
@@ -147,12 +147,22 @@ export function measurePrometheus(
   };
 }
 
-/** Two p95 values agree when they differ by at most the width of the bucket holding the reference one. */
+/** Index of the bucket (lower, upper] holding x; the +Inf bucket is bounds.length. */
+function bucketIndex(x: number, bounds: readonly number[]): number {
+  const sorted = [...bounds].sort((a, b) => a - b);
+  const i = sorted.findIndex((upper) => x <= upper);
+  return i < 0 ? sorted.length : i;
+}
+
+/**
+ * Two p95 values agree within the histogram's resolution when they fall in
+ * the same bucket or in two buckets sharing a bound: a histogram places the
+ * quantile in a bucket and no finer, and a value near a bound may land on
+ * either side of it (sampling, or Prometheus's per-series rate extrapolation).
+ */
 export function withinBucket(value: number, reference: number, bounds: readonly number[] = HANDSHAKE_LATENCY_BUCKETS): boolean {
   if (Number.isNaN(value) || Number.isNaN(reference)) return false;
-  const { lower, upper } = bucketOf(reference, bounds);
-  if (upper === Number.POSITIVE_INFINITY) return value > lower;
-  return Math.abs(value - reference) <= upper - lower;
+  return Math.abs(bucketIndex(value, bounds) - bucketIndex(reference, bounds)) <= 1;
 }
 
 export interface Agreement {

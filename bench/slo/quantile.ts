@@ -28,14 +28,3 @@ export function histogramQuantile(q: number, buckets: readonly Bucket[]): number
   }
   return start + (b[i].le - start) * (rank / count);
 }
-
-/** The bucket (lower, upper] holding a value, from the histogram's bounds. */
-export function bucketOf(value: number, bounds: readonly number[]): { lower: number; upper: number } {
-  const sorted = [...bounds].sort((a, b) => a - b);
-  let lower = 0;
-  for (const upper of sorted) {
-    if (value <= upper) return { lower, upper };
-    lower = upper;
-  }
-  return { lower, upper: Number.POSITIVE_INFINITY };
-}

@@ -83,10 +83,13 @@ describe('three measurements', () => {
     expect(measureNodes(b, a).verdicts.fallbackRate).toBe('fail');
   });
 
-  it('withinBucket uses the width of the bucket holding the reference value', () => {
-    expect(withinBucket(0.012, 0.045)).toBe(true); // (0.01, 0.05]: width 0.04
-    expect(withinBucket(0.2, 0.045)).toBe(false);
-    expect(withinBucket(0.3, 0.48)).toBe(true); // (0.1, 0.5]
+  it('withinBucket accepts the same or a neighbouring bucket, nothing further', () => {
+    expect(withinBucket(0.012, 0.045)).toBe(true); // both in (0.01, 0.05]
+    expect(withinBucket(0.0995, 0.1495)).toBe(true); // neighbours across the 0.1 bound
+    expect(withinBucket(0.627, 0.48)).toBe(true); // (0.5, 1] and (0.1, 0.5]
+    expect(withinBucket(0.2, 0.045)).toBe(false); // (0.05, 0.1] lies between
+    expect(withinBucket(0.004, 0.06)).toBe(false);
+    expect(withinBucket(7, 0.9)).toBe(false); // +Inf bucket vs (0.5, 1]
     expect(withinBucket(Number.NaN, 0.1)).toBe(false);
   });
 });
