@@ -1,7 +1,7 @@
 // `pqc-harness bench`: the SLO load (`bench slo`, the default) and the scale
 // series (`bench scale`), with --json to save figures and --compare to check
 // them against a baseline. src/cli.ts calls registerBenchCommand(program).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -10,6 +10,7 @@ import { compareBench, formatComparison, readBenchFile, type BenchFile, type Fig
 import { pressureCpuOf } from './cpu-pressure.ts';
 import { addRunFigures, addValue, benchFile } from './figures.ts';
 import { parseNodeCommand, referenceNodeCommand } from './node-command.ts';
+import { runMessageLoad } from './messages.ts';
 import { runSlo, writeSloRun, type SloRunOptions, type SloRunResult } from './run.ts';
 import type { Arrival } from './schedule.ts';
 
@@ -186,6 +187,48 @@ export function registerBenchCommand(program: Command): void {
       );
     },
   );
+
+  commonOptions(
+    bench
+      .command('messages')
+      .description('open-loop application messages over established sessions (POST /send, answered after the ACK)')
+      .option('-o, --out <dir>', 'working directory', join('reports', 'messages'))
+      .option('--messages <n>', 'messages per run', positiveInt('--messages'), 1000)
+      .option('--rate <n>', 'messages per second', positiveNumber('--rate'), 200)
+      .option('--concurrency <list>', 'lanes, comma-separated levels', intList('--concurrency'), [1, 8, 32])
+      .option('--payload <bytes>', 'payload size', positiveInt('--payload'), 256),
+  ).action(async (f: CommonFlags & { messages: number; rate: number; concurrency: number[]; payload: number }) => {
+    const seed = f.seed ?? randomInt(2 ** 31);
+    const command = f.nodeCommand ? parseNodeCommand(f.nodeCommand) : referenceNodeCommand();
+    const backend = await loadBackend(f.backend);
+    const figures: Record<string, Figure> = {};
+    mkdirSync(resolve(f.out), { recursive: true });
+    for (const c of f.concurrency) {
+      for (let r = 0; r < f.repeat; r++) {
+        const load = await runMessageLoad({
+          dir: resolve(f.out),
+          nodes: 3,
+          messages: f.messages,
+          ratePerSecond: f.rate,
+          concurrency: c,
+          arrival: 'poisson',
+          seed: seed + r,
+          payloadBytes: f.payload,
+          command,
+          backend,
+        });
+        const l = load.latency;
+        addValue(figures, `msg-c${c}.p50`, 'ms', 'lower', l.p50);
+        addValue(figures, `msg-c${c}.p95`, 'ms', 'lower', l.p95);
+        addValue(figures, `msg-c${c}.p99`, 'ms', 'lower', l.p99);
+        addValue(figures, `msg-c${c}.successRate`, 'ratio', 'higher', load.successRate);
+        process.stdout.write(
+          `msg c${String(c).padEnd(4)} p50 ${l.p50.toFixed(2)}  p95 ${l.p95.toFixed(2)}  p99 ${l.p99.toFixed(2)} ms  delivered ${(load.successRate * 100).toFixed(2)}%  late ${load.lateStarts}\n`,
+        );
+      }
+    }
+    await finish(f, benchFile({ command: command.text, messages: f.messages, rate: f.rate, payload: f.payload, seed }, figures), 0);
+  });
 
   commonOptions(
     bench

@@ -55,8 +55,8 @@ export async function runOpenLoop(
   const t0 = performance.now();
   const lane = async (k: number) => {
     for (let i = k; i < starts.length; i += concurrency) {
-      const wait = t0 + starts[i] - performance.now();
-      if (wait > 0) await sleep(wait);
+      // Never early: a timer may fire up to a millisecond before its delay.
+      for (let wait = t0 + starts[i] - performance.now(); wait > 0; wait = t0 + starts[i] - performance.now()) await sleep(Math.ceil(wait));
       const started = performance.now();
       let outcome: OpOutcome;
       try {

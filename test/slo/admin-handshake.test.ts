@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sumOf, parseExposition } from '../../bench/slo/exposition.ts';
+import { runMessageLoad } from '../../bench/slo/messages.ts';
 import { scrape, startSloMesh, triggerHandshake, waitFullyConnected, type SloMesh } from '../../bench/slo/mesh.ts';
 import { parseNodeCommand, referenceNodeCommand } from '../../bench/slo/node-command.ts';
 import { createNobleBackend } from '../../src/crypto/noble.ts';
@@ -59,6 +60,31 @@ describe('admin POST /handshake', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/field "peer"/);
     expect((await fetch(`${node('node-1').admin}/handshake`)).status).toBe(405);
+  });
+});
+
+describe('message load over established sessions', () => {
+  it('delivers every scheduled message and times each from its intended start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slo-msg-'));
+    try {
+      const load = await runMessageLoad({
+        dir,
+        nodes: 2,
+        messages: 40,
+        ratePerSecond: 40,
+        concurrency: 4,
+        arrival: 'constant',
+        seed: 1,
+        payloadBytes: 64,
+        command: referenceNodeCommand(),
+        backend: createNobleBackend(),
+      });
+      expect(load.succeeded).toBe(40);
+      expect(load.latency.count).toBe(40);
+      expect(load.latency.p50).toBeGreaterThanOrEqual(load.serviceTime.p50 - 0.01);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

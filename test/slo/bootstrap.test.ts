@@ -65,6 +65,7 @@ describe('open loop', () => {
     expect(r.failed).toBe(1);
     expect(r.successRate).toBeCloseTo(0.9, 12);
     for (const [k, s] of r.samples.entries()) {
+      expect(s.startedMs).toBeGreaterThanOrEqual(s.intendedMs);
       // latency = queueing + service, exactly
       expect(s.latencyMs).toBeCloseTo(s.startedMs - s.intendedMs + s.serviceMs, 6);
       if (k > 0) expect(s.startedMs).toBeGreaterThanOrEqual(r.samples[k - 1].startedMs + r.samples[k - 1].serviceMs - 1e-6);
