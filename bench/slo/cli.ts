@@ -157,19 +157,12 @@ export function registerBenchCommand(program: Command): void {
             prometheus: f.prometheus,
             ...(toxics ? { toxics } : {}),
           };
-          if (f.cpuPressure) {
-            let stopPressure: (() => Promise<void>) | undefined;
+          let stopPressure: (() => Promise<void>) | undefined;
+          if (f.cpuPressure)
             options.beforeLoad = async (mesh) => {
               stopPressure = (await pressureCpuOf(mesh.nodes[0].pid)).stop;
             };
-            const run = await runSlo(options).finally(() => stopPressure?.());
-            writeSloRun(dir, run);
-            addRunFigures(figures, label, run.result);
-            failed += verdictFailures(run.result);
-            process.stdout.write(`${report(label, run.result)}\n`);
-            continue;
-          }
-          const run = await runSlo(options);
+          const run = await runSlo(options).finally(() => stopPressure?.());
           writeSloRun(dir, run);
           addRunFigures(figures, label, run.result);
           failed += verdictFailures(run.result);

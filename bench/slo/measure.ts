@@ -94,7 +94,9 @@ export function measureNodes(before: Record<string, string>, after: Record<strin
   const successes = nodes.reduce((s, x) => s + x.successes, 0);
   const failures = nodes.reduce((s, x) => s + x.failures, 0);
   const successRate = successes / (successes + failures);
-  const maxNodeP95Seconds = Math.max(...nodes.map((x) => x.p95Seconds).filter((v) => !Number.isNaN(v)));
+  const observed = nodes.map((x) => x.p95Seconds).filter((v) => !Number.isNaN(v));
+  // No node observed a handshake: no p95, so no verdict (NaN is `unknown`).
+  const maxNodeP95Seconds = observed.length ? Math.max(...observed) : Number.NaN;
   const fallbackEnabledMax = Math.max(...nodes.map((x) => x.fallbackEnabled));
   return {
     perNode,

@@ -3,11 +3,26 @@
 // measure each other, so the first process to ask runs the measurement and
 // every other one (same coordinator, same key) waits for its result file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const inProcess = new Map<string, Promise<unknown>>();
+const RUNS = join(tmpdir(), 'pqc-slo-runs');
+const DAY_MS = 24 * 3600_000;
+
+/** Result files of earlier runs are small but would pile up: drop those older than a day. */
+function pruneOldRuns(): void {
+  mkdirSync(RUNS, { recursive: true });
+  for (const entry of readdirSync(RUNS)) {
+    const path = join(RUNS, entry);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another process pruned it first
+    }
+  }
+}
 
 /** The process that owns the run: a forked worker's parent, else this one; with its start time so a reused pid is another owner. */
 function owner(): string {
@@ -23,10 +38,10 @@ export function sharedRun<T>(key: string, compute: () => Promise<T>, timeoutMs =
   const id = createHash('sha256').update(`${owner()}\n${key}`).digest('hex').slice(0, 24);
   const existing = inProcess.get(id);
   if (existing) return existing as Promise<T>;
-  const dir = join(tmpdir(), 'pqc-slo-runs', id);
+  const dir = join(RUNS, id);
   const result = join(dir, 'result.json');
   const promise = (async (): Promise<T> => {
-    mkdirSync(join(tmpdir(), 'pqc-slo-runs'), { recursive: true });
+    pruneOldRuns();
     let mine = false;
     try {
       mkdirSync(dir);
