@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import { prepareMesh, type MeshNodeSpec, type ReadyLine } from '../../src/mesh/launcher.ts';
+import { prepareMesh, type MeshNodeSpec, type ReadyLine } from '../../src/mesh/node/launcher.ts';
 import type { NodeCommandTemplate } from './node-command.ts';
 
 export interface SloNode {

@@ -34,6 +34,14 @@ export function parseNodeCommand(template: string): NodeCommandTemplate {
   };
 }
 
+/**
+ * A TypeScript node script (a mutant wrapper, or a user's node written in TS)
+ * run through this harness's tsx loader, wherever the harness is installed.
+ */
+export function tsxNodeCommand(script: string): NodeCommandTemplate {
+  return parseNodeCommand(`"{node}" --import ${import.meta.resolve('tsx')} "${script}" --config {config} --exit-with-parent`);
+}
+
 /** The reference node: this harness's own `node` command, exiting with its parent. */
 export function referenceNodeCommand(): NodeCommandTemplate {
   return parseNodeCommand(`"{node}" "${BIN}" node --config {config} --exit-with-parent`);

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import type { MeshNodeSpec } from '../../src/mesh/launcher.ts';
+import type { MeshNodeSpec } from '../../src/mesh/node/launcher.ts';
 import {
   agreement,
   measureGenerator,

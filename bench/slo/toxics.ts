@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { parse, stringify } from 'yaml';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../chaos/toxiproxy/index.ts';
-import type { MeshNodeSpec } from '../../src/mesh/launcher.ts';
+import type { MeshNodeSpec } from '../../src/mesh/node/launcher.ts';
 
 export interface LinkToxics {
   /** Added per direction, so a round trip gains twice this. */

@@ -4,7 +4,12 @@
 // its `kind`: registering the suite adds kind 'control' (docs/control-plane.md §8).
 import type { MutantSpec } from '../mutant.ts';
 
-const control = (name: string, kills: string[]): MutantSpec => ({ name, kind: 'control', module: `test/mutants/control/${name}.ts`, kills });
+const control = (name: string, kills: string[]): MutantSpec => ({
+  name,
+  kind: 'control',
+  module: `test/mutants/control/${name}.ts`,
+  kills,
+});
 
 export const controlMutants: readonly MutantSpec[] = [
   control('updates-before-verifying', ['control/gossip/forged-origin']),

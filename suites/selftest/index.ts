@@ -45,7 +45,15 @@ export function buildSelftestSuite(
   return {
     name: 'selftest',
     async checks(runEnv: SuiteEnv): Promise<Check[]> {
-      const env: SuiteEnv = { ...runEnv, backends: await referenceBackends(), protocol: undefined, fallback: undefined, control: undefined };
+      const env: SuiteEnv = {
+        ...runEnv,
+        backends: await referenceBackends(),
+        protocol: undefined,
+        fallback: undefined,
+        control: undefined,
+        nodeCommand: undefined,
+        rulesFile: undefined,
+      };
       const families = new Set<string>();
       for (const suite of judged) for (const c of await suite.checks(env)) families.add(familyOfCheck(c));
       const checks: Check[] = [...families].sort().map((family) => {

@@ -58,7 +58,7 @@ export interface HandshakeProbeResult {
   peer: string;
   ok: boolean;
   latencyMs: number;
-  suite?: SuiteName;
+  suite?: CipherSuiteName;
   reason?: string;
   error?: string;
 }
@@ -365,7 +365,7 @@ export class MeshNode {
     const started = performance.now();
     try {
       const session = await this.dial(p.id, p.address);
-      return { peer: peerId, ok: true, latencyMs: performance.now() - started, suite: session.status().suite as SuiteName };
+      return { peer: peerId, ok: true, latencyMs: performance.now() - started, suite: session.status().suite as CipherSuiteName };
     } catch (e) {
       return { peer: peerId, ok: false, latencyMs: performance.now() - started, reason: reasonOf(e), error: (e as Error).message };
     }

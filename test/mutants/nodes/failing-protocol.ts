@@ -1,8 +1,8 @@
 // The protocol seam of the failing-handshakes mutant: the initiator rejects
 // the responder's valid transcript signature on every 50th handshake (2%).
 // The offset comes from X0TTA6BL4_MUTANT_SEED so runs replay.
-import { RESPONDER_SIGNATURE_LABEL } from '../../../src/mesh/handshake.ts';
-import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol.ts';
+import { RESPONDER_SIGNATURE_LABEL } from '../../../src/mesh/protocol/handshake.ts';
+import { referenceProtocol, type MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 export const FAIL_EVERY = 50;
 

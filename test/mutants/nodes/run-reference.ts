@@ -1,7 +1,7 @@
 // Starts the reference node from a node command line (`--config FILE
 // [--exit-with-parent]`) after a mutant has seeded its one defect.
-import { runNode } from '../../../src/mesh/commands.ts';
-import type { MeshProtocol } from '../../../src/mesh/protocol.ts';
+import { runNode } from '../../../src/mesh/node/commands.ts';
+import type { MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 export function configArg(argv = process.argv.slice(2)): string {
   const i = argv.indexOf('--config');

@@ -2,8 +2,8 @@
 // holds its ACCEPT frame back for 150 ms, so both sides' handshake timers
 // (and the load's) see the delay. Must fail slo/handshake/p95.
 //   node --import tsx test/mutants/nodes/slow-handshake.ts --config {config}
-import { FramedConnection } from '../../../src/mesh/connection.ts';
-import { FrameType } from '../../../src/mesh/wire.ts';
+import { FramedConnection } from '../../../src/mesh/node/connection.ts';
+import { FrameType } from '../../../src/mesh/protocol/wire.ts';
 import { runReferenceNode } from './run-reference.ts';
 
 export const ADDED_DELAY_MS = 150;
