@@ -75,6 +75,19 @@ describe('three measurements', () => {
     expect(r.problems.join('\n')).toMatch(/more than one bucket apart/);
   });
 
+  it('disagree on the mean when a node records milliseconds as seconds', async () => {
+    const ms = Array.from({ length: 200 }, (_, i) => 10 + (i % 5));
+    const gen = measureGenerator(load(ms), 1, 100);
+    const [b, a] = await scrapes((m) => {
+      for (const x of ms) m.handshakeSucceeded(x);
+    });
+    const nodes = measureNodes(b, a);
+    expect(nodes.meanSeconds).toBeCloseTo(12, 6);
+    const r = agreement(gen, nodes, undefined);
+    expect(r.agree).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/mean: generator 0\.0120 s vs node histograms 12\.0000 s/);
+  });
+
   it('see fallback three ways: classical handshakes, the gauge, the query', async () => {
     const gen = measureGenerator(load([10, 10, 10], 0, 'X25519-ED25519'), 1, 50);
     expect(gen.fallbackRate).toBe(1);
