@@ -13,6 +13,7 @@ import { parseNodeCommand, referenceNodeCommand } from './node-command.ts';
 import { runMessageLoad } from './messages.ts';
 import { runSlo, writeSloRun, type SloRunOptions, type SloRunResult } from './run.ts';
 import type { Arrival } from './schedule.ts';
+import { SLO_SIZES } from './targets.ts';
 
 function positiveInt(what: string) {
   return (v: string): number => {
@@ -31,9 +32,6 @@ function positiveNumber(what: string) {
 function intList(what: string) {
   return (v: string): number[] => v.split(',').map((x) => positiveInt(what)(x.trim()));
 }
-
-/** Handshakes and rate per profile: pr 500 at 50/s, release 10 000 at 100/s. */
-const PROFILE_LOAD = { pr: { handshakes: 500, rate: 50 }, release: { handshakes: 10_000, rate: 100 } } as const;
 
 interface CommonFlags {
   out: string;
@@ -131,8 +129,8 @@ export function registerBenchCommand(program: Command): void {
       const seed = f.seed ?? randomInt(2 ** 31);
       const command = f.nodeCommand ? parseNodeCommand(f.nodeCommand) : referenceNodeCommand();
       const backend = await loadBackend(f.backend);
-      const handshakes = f.handshakes ?? PROFILE_LOAD[f.profile].handshakes;
-      const rate = f.rate ?? PROFILE_LOAD[f.profile].rate;
+      const handshakes = f.handshakes ?? SLO_SIZES[f.profile].handshakes;
+      const rate = f.rate ?? SLO_SIZES[f.profile].ratePerSecond;
       const toxics = f.latency !== undefined ? { latencyMs: f.latency, jitterMs: f.jitter } : undefined;
       const suffix = `${toxics ? `+lat${toxics.latencyMs}j${toxics.jitterMs}` : ''}${f.cpuPressure ? '+cpu' : ''}`;
       process.stderr.write(

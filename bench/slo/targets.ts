@@ -1,4 +1,5 @@
 // The mesh team's SLO and their PromQL, verbatim where they wrote it.
+import type { Profile } from '../../src/check/evidence.ts';
 import type { Target } from './bootstrap.ts';
 
 export const SLO = {
@@ -23,3 +24,16 @@ export const PROMQL = {
 
 /** The classical suite: a handshake that negotiated it ran in fallback. */
 export const CLASSICAL_SUITE = 'X25519-ED25519';
+
+export interface LoadSize {
+  nodes: number;
+  handshakes: number;
+  ratePerSecond: number;
+  concurrency: number;
+}
+
+/** pr: 500 handshakes in ~10 s; release: 10 000 in ~100 s. Poisson arrivals from the run seed, 8 lanes, 3 nodes. */
+export const SLO_SIZES: Record<Profile, LoadSize> = {
+  pr: { nodes: 3, handshakes: 500, ratePerSecond: 50, concurrency: 8 },
+  release: { nodes: 3, handshakes: 10_000, ratePerSecond: 100, concurrency: 8 },
+};

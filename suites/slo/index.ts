@@ -7,25 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNodeCommand, referenceNodeCommand } from '../../bench/slo/node-command.ts';
 import { runSlo, type SloRunResult } from '../../bench/slo/run.ts';
+import { SLO_SIZES, type LoadSize } from '../../bench/slo/targets.ts';
 import type { Check, CheckContext, Profile } from '../../src/check/evidence.ts';
+
+export { SLO_SIZES, type LoadSize };
 import { deriveSeed } from '../../src/check/property.ts';
 import type { HarnessSuite, SuiteEnv } from '../env.ts';
 import { checkAgreement, checkFallbackRate, checkP95, checkSuccessRate } from './checks.ts';
 import { checkRules, RULES_FILE } from './rules.ts';
 import { sharedRun } from './shared-run.ts';
-
-export interface LoadSize {
-  nodes: number;
-  handshakes: number;
-  ratePerSecond: number;
-  concurrency: number;
-}
-
-/** pr: 500 handshakes in ~10 s; release: 10 000 in ~100 s. Poisson arrivals from the run seed. */
-export const SLO_SIZES: Record<Profile, LoadSize> = {
-  pr: { nodes: 3, handshakes: 500, ratePerSecond: 50, concurrency: 8 },
-  release: { nodes: 3, handshakes: 10_000, ratePerSecond: 100, concurrency: 8 },
-};
 
 export interface SloSuiteOptions {
   /** Load sizes per profile (tests use smaller ones). */
