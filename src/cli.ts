@@ -153,6 +153,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .option('-V, --version', 'print the harness version; with --json, also every backend library version')
     .option('--json', 'with --version: print JSON')
+    // Program options only before a command, so a command's own --json FILE (bench) is its own.
+    .enablePositionalOptions()
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { ConfigError } from '../../src/errors.ts';
 import type { MeshNodeSpec } from '../../src/mesh/node/launcher.ts';
 import {
   agreement,
@@ -85,6 +86,7 @@ async function queryAll(prom: PrometheusServer, version: string): Promise<Promet
 }
 
 export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; samples: LoadResult['samples'] }> {
+  if (!Number.isInteger(o.nodes) || o.nodes < 2) throw new ConfigError(`an SLO mesh needs at least 2 nodes to handshake, got ${o.nodes}`);
   const dir = resolve(o.dir);
   mkdirSync(dir, { recursive: true });
   const interval = o.scrapeIntervalSeconds ?? 1;
