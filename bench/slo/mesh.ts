@@ -22,7 +22,13 @@ export interface SloMesh {
   stop(): Promise<void>;
 }
 
-async function spawnNode(cmd: NodeCommandTemplate, config: string, logFile: string, env: NodeJS.ProcessEnv): Promise<SloNode> {
+async function spawnNode(
+  cmd: NodeCommandTemplate,
+  config: string,
+  logFile: string,
+  env: NodeJS.ProcessEnv,
+  readyMs: number,
+): Promise<SloNode> {
   const { command, args } = cmd.argv(config);
   const log = openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', log], env: { ...process.env, ...env } });
@@ -31,8 +37,8 @@ async function spawnNode(cmd: NodeCommandTemplate, config: string, logFile: stri
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`node ${config} not ready within 30 s (command: ${cmd.text}; log: ${logFile})`));
-    }, 30_000);
+      reject(new Error(`node ${config} not ready within ${readyMs / 1000} s (command: ${cmd.text}; log: ${logFile})`));
+    }, readyMs);
     lines.on('line', (line) => {
       try {
         const m = JSON.parse(line) as ReadyLine;
@@ -79,7 +85,11 @@ export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMes
   const specs = await prepareMesh(dir, o.nodes, { backend: o.backend, extra: o.extra });
   await o.prepare?.(specs);
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const started = await Promise.allSettled(specs.map((s) => spawnNode(o.command, s.config, join(dir, 'logs', `${s.id}.log`), o.env ?? {})));
+  // Every node loads its backends at once; on 2 cores a large mesh takes a while to be ready.
+  const readyMs = 30_000 + 5_000 * specs.length;
+  const started = await Promise.allSettled(
+    specs.map((s) => spawnNode(o.command, s.config, join(dir, 'logs', `${s.id}.log`), o.env ?? {}, readyMs)),
+  );
   const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stop = async () => {
     await Promise.all(nodes.map(stopNode));
