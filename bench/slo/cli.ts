@@ -98,7 +98,7 @@ export function registerBenchCommand(program: Command): void {
       .description('open-loop handshake load, three measurements (generator, node histograms, real Prometheus), SLO verdicts')
       .option('-o, --out <dir>', 'output directory', join('reports', 'slo'))
       .addOption(
-        new Option('-p, --profile <profile>', 'load size: pr 500 at 50/s, release 10 000 at 100/s')
+        new Option('-p, --profile <profile>', 'load size: pr 500 at 25/s, release 10 000 at 100/s')
           .choices(['pr', 'release'])
           .default('pr'),
       )
