@@ -15,6 +15,7 @@ import { renderKillMatrix } from './cli/kill-matrix.ts';
 import { serveAsWorker } from './harness/worker.ts';
 import { registerMatrixCommand } from './harness/matrix/command.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
+import { registerBenchCommand } from '../bench/slo/cli.ts';
 import { registerMeshCommands } from './mesh/node/commands.ts';
 import { registerVectorsCommand } from '../vectors/cli.ts';
 import { defaultVectorsDir } from '../vectors/discover.ts';
@@ -155,6 +156,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .option('-V, --version', 'print the harness version; with --json, also every backend library version')
     .option('--json', 'with --version: print JSON')
+    // Program options only before a command, so a command's own --json FILE (bench) is its own.
+    .enablePositionalOptions()
     .exitOverride();
   addRunCommand(program, 'kat', 'run the crypto property checks and known-answer vectors against each backend');
   addRunCommand(program, 'certify', 'run the full certification gate and write the report');
@@ -164,6 +167,7 @@ export function buildProgram(): Command {
   registerVectorsCommand(program);
   registerMeshCommands(program);
   registerToxiproxyCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -19,6 +19,10 @@ export interface SuiteEnv {
   fallback?: FallbackControllerFactory;
   /** The control plane under test (default: the reference). */
   control?: ControlProtocol;
+  /** The command starting each node of the mesh the slo suite measures, with {config} (default: the reference node). */
+  nodeCommand?: string;
+  /** The alert rules file slo/rules checks (default: rules/pqc-slo.rules.yml). */
+  rulesFile?: string;
 }
 
 export type HarnessSuite = Suite<SuiteEnv>;

@@ -12,11 +12,20 @@ import { meshSuite } from './mesh/index.ts';
 import { controlSuite } from './control/index.ts';
 import { controlMutants } from './control/mutants.ts';
 import type { MutantSpec } from './mutant.ts';
+import { sloMutants } from './slo/mutants.ts';
+import { sloSuite } from './slo/index.ts';
 
 /** What `kat` runs: the backends alone. */
 export const KAT_SUITES: readonly HarnessSuite[] = [cryptoSuite, katSuite];
 
 /** What `certify` runs (and what selftest judges). */
-export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite, controlSuite];
+export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite, controlSuite, sloSuite];
 
-export const MUTANTS: readonly MutantSpec[] = [...cryptoMutants, ...katMutants, ...meshMutants, ...fallbackMutants, ...controlMutants];
+export const MUTANTS: readonly MutantSpec[] = [
+  ...cryptoMutants,
+  ...katMutants,
+  ...meshMutants,
+  ...fallbackMutants,
+  ...controlMutants,
+  ...sloMutants,
+];

@@ -11,9 +11,12 @@ import type { Profile } from '../src/check/evidence.ts';
  * - control: the control plane (a module default-exporting a ControlProtocol);
  * - fallback: the fallback controller (a module default-exporting a FallbackControllerFactory);
  * - vectors: the vector directory (a module default-exporting an async function
- *   that takes the run's directory and returns a defective copy of it).
+ *   that takes the run's directory and returns a defective copy of it);
+ * - node-command: the node processes the slo suite measures (a TypeScript
+ *   script that starts the reference node with one defect);
+ * - rules: the alert rules file (a Prometheus rules file).
  */
-export type MutantKind = 'backend' | 'protocol' | 'fallback' | 'vectors' | 'control';
+export type MutantKind = 'backend' | 'protocol' | 'fallback' | 'vectors' | 'control' | 'node-command' | 'rules';
 
 export interface MutantSpec {
   name: string;
@@ -24,4 +27,6 @@ export interface MutantSpec {
   kills: readonly string[];
   /** Profiles at whose size the defect is reachable (default: both). A rarer defect needs release sizes. */
   profiles?: readonly Profile[];
+  /** Run the mutant at this profile's size whatever the run's profile (a defect plain at pr size need not cost a release-size run). */
+  size?: Profile;
 }

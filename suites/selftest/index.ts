@@ -51,6 +51,8 @@ export function buildSelftestSuite(
         protocol: undefined,
         fallback: undefined,
         control: undefined,
+        nodeCommand: undefined,
+        rulesFile: undefined,
       };
       const families = new Set<string>();
       for (const suite of judged) for (const c of await suite.checks(env)) families.add(familyOfCheck(c));

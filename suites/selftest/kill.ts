@@ -74,7 +74,7 @@ export async function judgeFamily(
       continue;
     }
     const checks = await familyChecks(suites, await envWithMutant(env, m), family);
-    const killer = await firstFailure(checks, ctx);
+    const killer = await firstFailure(checks, m.size ? { ...ctx, profile: m.size } : ctx);
     outcomes.push(
       killer
         ? { mutant: m.name, kind: m.kind, outcome: 'killed', by: label(killer), reason: killer.reason }

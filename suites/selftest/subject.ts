@@ -7,6 +7,7 @@ import { ConfigError } from '../../src/errors.ts';
 import type { FallbackControllerFactory } from '../../src/mesh/fallback/controller.ts';
 import type { MeshProtocol } from '../../src/mesh/protocol/seams.ts';
 import type { ControlProtocol } from '../../src/mesh/control/seams.ts';
+import { tsxNodeCommand } from '../../bench/slo/node-command.ts';
 import type { SuiteEnv } from '../env.ts';
 import type { MutantSpec } from '../mutant.ts';
 
@@ -44,6 +45,10 @@ export async function envWithMutant(base: SuiteEnv, m: MutantSpec): Promise<Suit
       if (typeof f !== 'function') throw new ConfigError(`mutant ${m.name}: ${m.module} exports no FallbackControllerFactory`);
       return { ...base, fallback: f as FallbackControllerFactory };
     }
+    case 'node-command':
+      return { ...base, nodeCommand: tsxNodeCommand(resolve(PACKAGE_ROOT, m.module)).text };
+    case 'rules':
+      return { ...base, rulesFile: resolve(PACKAGE_ROOT, m.module) };
     case 'vectors': {
       const make = await defaultExport(m);
       if (typeof make !== 'function') throw new ConfigError(`mutant ${m.name}: ${m.module} exports no vector-directory maker`);

@@ -12,6 +12,8 @@ export const LAYERS: readonly { layer: string; rank: number; prefixes: readonly 
   { layer: 'crypto', rank: 1, prefixes: ['src/crypto/'] },
   { layer: 'mesh', rank: 2, prefixes: ['src/mesh/'] },
   { layer: 'vectors/chaos', rank: 3, prefixes: ['vectors/', 'chaos/'] },
+  // The SLO load, its measurements and baselines: a library the slo suite runs (bench/slo/cli.ts is the CLI's).
+  { layer: 'slo-load', rank: 3, prefixes: ['bench/slo/'] },
   { layer: 'suites', rank: 4, prefixes: ['suites/'] },
   { layer: 'report', rank: 4, prefixes: ['src/report/'] },
   { layer: 'policy', rank: 5, prefixes: ['src/policy/'] },

@@ -43,7 +43,8 @@ describe('pqc-harness selftest', () => {
         expect.objectContaining({ mutant: 'last-seq-only-window', outcome: 'killed', by: 'mesh/channel/replay' }),
       ]);
     },
-    300_000,
+    // the slo families start five meshes under load (reference and four node mutants, ~25 s each)
+    600_000,
   );
 
   it('fails a family that no mutant is aimed at (a new family added without its mutant)', async () => {

@@ -76,6 +76,8 @@ const sendBody = z.object({
     .optional(),
 });
 
+const handshakeBody = z.object({ peer: z.string({ error: 'must be a peer id string' }) });
+
 /** 400 naming the first bad field, e.g. `field "timeoutMs": must be positive`; a non-object body is named as such. */
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -117,6 +119,13 @@ const ROUTES: Record<string, { handler: Handler; public?: boolean }> = {
       // On timeout the message stays queued and is retried; only the answer gives up.
       await withTimeout(node.send(body.to, body.payload), timeoutMs, `no acknowledgement from ${body.to} within ${timeoutMs} ms`);
       reply(res, 200, { ok: true, to: body.to });
+    },
+  },
+  'POST /handshake': {
+    // One fresh initiator handshake, answered with its outcome: 200 either way, the body says which.
+    handler: async (node, req, res) => {
+      const body = parseBody(handshakeBody, await readJson(req));
+      reply(res, 200, await node.handshakeWith(body.peer));
     },
   },
   'POST /rotate': {

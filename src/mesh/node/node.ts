@@ -40,6 +40,16 @@ export interface NodeOptions {
 
 export type { NodeStatus, PeerLiveness, PeerStatus, RotationResult } from './status.ts';
 
+/** What `POST /handshake` answers: one fresh initiator handshake to a peer, timed by the node. */
+export interface HandshakeProbeResult {
+  peer: string;
+  ok: boolean;
+  latencyMs: number;
+  suite?: CipherSuiteName;
+  reason?: string;
+  error?: string;
+}
+
 const CLASSICAL: CipherSuiteName = 'X25519-ED25519';
 
 export class MeshNode {
@@ -394,6 +404,23 @@ export class MeshNode {
 
   received(): readonly Delivered[] {
     return this.inbox.received();
+  }
+
+  /**
+   * Dials the peer and runs one new initiator handshake now (the SLO load's
+   * unit of work). On success the new session replaces the current one, as a
+   * periodic re-handshake does; a failure leaves the current session alone.
+   */
+  async handshakeWith(peerId: string): Promise<HandshakeProbeResult> {
+    const p = this.config.peers.find((x) => x.id === peerId);
+    if (!p) throw new ConfigError(`unknown peer ${peerId}`);
+    const started = performance.now();
+    try {
+      const session = await this.dial(p.id, p.address);
+      return { peer: peerId, ok: true, latencyMs: performance.now() - started, suite: session.status().suite as CipherSuiteName };
+    } catch (e) {
+      return { peer: peerId, ok: false, latencyMs: performance.now() - started, reason: reasonOf(e), error: (e as Error).message };
+    }
   }
 
   /** Key update on every open session; answers with the epochs after it. */

@@ -1,0 +1,181 @@
+// The mesh under test: configs from the reference launcher, processes from a
+// node-command template, and the admin calls the SLO load makes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { prepareMesh, type MeshNodeSpec, type ReadyLine } from '../../src/mesh/node/launcher.ts';
+import type { NodeCommandTemplate } from './node-command.ts';
+
+export interface SloNode {
+  id: string;
+  admin: string;
+  listen: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+export interface SloMesh {
+  dir: string;
+  nodes: SloNode[];
+  stop(): Promise<void>;
+}
+
+async function spawnNode(
+  cmd: NodeCommandTemplate,
+  config: string,
+  logFile: string,
+  env: NodeJS.ProcessEnv,
+  readyMs: number,
+): Promise<SloNode> {
+  const { command, args } = cmd.argv(config);
+  const log = openSync(logFile, 'a');
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', log], env: { ...process.env, ...env } });
+  closeSync(log);
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node ${config} not ready within ${readyMs / 1000} s (command: ${cmd.text}; log: ${logFile})`));
+    }, readyMs);
+    lines.on('line', (line) => {
+      try {
+        const m = JSON.parse(line) as ReadyLine;
+        if (m.event !== 'ready') return;
+        clearTimeout(timer);
+        resolve(m);
+      } catch {
+        // not the ready line
+      }
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run "${cmd.text}": ${e.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${config} exited with code ${code} before its ready line (command: ${cmd.text}; log: ${logFile})`));
+    });
+  });
+  // The admin API wants the node's bearer token on every call but GET /metrics.
+  ADMIN_TOKENS.set(ready.admin, readFileSync(ready.adminTokenFile, 'utf8').trim());
+  return { id: ready.id, admin: ready.admin, listen: ready.listen, pid: ready.pid, child };
+}
+
+/** Bearer tokens of the nodes this process started, by admin base URL. */
+const ADMIN_TOKENS = new Map<string, string>();
+
+/** Headers for an admin call to a node this process started: JSON body and its bearer token. */
+export function adminHeaders(admin: string): Record<string, string> {
+  const token = ADMIN_TOKENS.get(admin);
+  return { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
+async function stopNode(n: SloNode): Promise<void> {
+  if (n.child.exitCode !== null || n.child.signalCode !== null) return;
+  const exited = new Promise((r) => n.child.once('exit', r));
+  n.child.kill('SIGTERM');
+  const t = setTimeout(() => n.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
+}
+
+export interface StartOptions {
+  nodes: number;
+  backend: CryptoBackend;
+  command: NodeCommandTemplate;
+  env?: NodeJS.ProcessEnv;
+  /** Extra node config (timers...). */
+  extra?: Record<string, unknown>;
+  /** Runs on the written configs before any node starts (e.g. to route links through proxies). */
+  prepare?: (specs: MeshNodeSpec[]) => Promise<void>;
+}
+
+/**
+ * The load forces handshakes far above any honest peer's rate (a pr run is
+ * about 4 per second per ordered pair, release about 17): the responder's
+ * signature budgets for unauthenticated HELLOs (docs/mesh.md, pre-auth
+ * budgets) are raised so the SLO measures handshakes, not that DoS defence.
+ */
+const SLO_LIMITS = { helloSignaturesPerSecondPerPeer: 1000, helloSignaturesPerSecond: 5000 };
+
+export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMesh> {
+  const extra = { ...o.extra, limits: { ...SLO_LIMITS, ...(o.extra?.limits as object | undefined) } };
+  const specs = await prepareMesh(dir, o.nodes, { backend: o.backend, extra });
+  await o.prepare?.(specs);
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  // Every node loads its backends at once; on 2 cores a large mesh takes a while to be ready.
+  const readyMs = 30_000 + 5_000 * specs.length;
+  const started = await Promise.allSettled(
+    specs.map((s) => spawnNode(o.command, s.config, join(dir, 'logs', `${s.id}.log`), o.env ?? {}, readyMs)),
+  );
+  const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stop = async () => {
+    await Promise.all(nodes.map(stopNode));
+  };
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason as Error;
+  }
+  return { dir, nodes, stop };
+}
+
+interface PeerStatusLine {
+  id: string;
+  connected: boolean;
+}
+
+/** Waits until every node reports a session with every peer; returns how long that took. */
+export async function waitFullyConnected(mesh: SloMesh, timeoutMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const all = await Promise.all(
+      mesh.nodes.map(async (n) => {
+        const s = (await (await fetch(`${n.admin}/status`, { headers: adminHeaders(n.admin) })).json()) as { peers: PeerStatusLine[] };
+        return s.peers.every((p) => p.connected);
+      }),
+    );
+    if (all.every(Boolean)) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`mesh not fully connected within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface HandshakeAnswer {
+  peer: string;
+  ok: boolean;
+  latencyMs: number;
+  suite?: string;
+  reason?: string;
+  error?: string;
+}
+
+/** `POST /handshake {peer}` on the initiator's admin API. */
+export async function triggerHandshake(admin: string, peer: string): Promise<HandshakeAnswer> {
+  const res = await fetch(`${admin}/handshake`, {
+    method: 'POST',
+    headers: adminHeaders(admin),
+    body: JSON.stringify({ peer }),
+  });
+  const body = (await res.json()) as HandshakeAnswer & { error?: string };
+  if (res.status !== 200) return { peer, ok: false, latencyMs: Number.NaN, reason: `http_${res.status}`, error: body.error };
+  return body;
+}
+
+export async function scrape(admin: string): Promise<string> {
+  const res = await fetch(`${admin}/metrics`);
+  if (res.status !== 200) throw new Error(`GET ${admin}/metrics answered ${res.status}`);
+  return res.text();
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux), or undefined elsewhere. */
+export async function residentBytes(pid: number): Promise<number | undefined> {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+// The slo suite: the mesh team's SLO measured on a mesh started by the run's
+// node command (env.nodeCommand, default the reference node): success rate,
+// p95, fallback rate, the agreement of three measurements, and the alert
+// rules under promtool.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNodeCommand, referenceNodeCommand } from '../../bench/slo/node-command.ts';
+import { runSlo, type SloRunResult } from '../../bench/slo/run.ts';
+import { SLO_SIZES, type LoadSize } from '../../bench/slo/targets.ts';
+import type { Check, CheckContext, Profile } from '../../src/check/evidence.ts';
+
+export { SLO_SIZES, type LoadSize };
+import { deriveSeed } from '../../src/check/property.ts';
+import type { HarnessSuite, SuiteEnv } from '../env.ts';
+import { checkAgreement, checkFallbackRate, checkP95, checkSuccessRate } from './checks.ts';
+import { checkRules, RULES_FILE } from './rules.ts';
+import { sharedRun } from './shared-run.ts';
+
+export interface SloSuiteOptions {
+  /** Load sizes per profile (tests use smaller ones). */
+  sizes?: Partial<Record<Profile, LoadSize>>;
+  /** Run the real Prometheus (default true; slo/agreement fails without it). */
+  prometheus?: boolean;
+}
+
+export function createSloSuite(o: SloSuiteOptions = {}): HarnessSuite {
+  return {
+    name: 'slo',
+    checks: (env: SuiteEnv): Check[] => {
+      const command = env.nodeCommand ? parseNodeCommand(env.nodeCommand) : referenceNodeCommand();
+      const prometheus = o.prometheus ?? true;
+      // The size is the running profile's: selftest runs a pr-size reference inside a release run.
+      const measure = (ctx: CheckContext): Promise<SloRunResult> => {
+        const size = o.sizes?.[ctx.profile] ?? SLO_SIZES[ctx.profile];
+        const seed = deriveSeed(ctx.seed, 'slo');
+        return sharedRun(JSON.stringify({ command: command.text, size, seed, prometheus }), async () => {
+          const dir = mkdtempSync(join(tmpdir(), 'pqc-slo-'));
+          try {
+            const { result } = await runSlo({ dir, ...size, arrival: 'poisson', seed, command, backend: env.backends[0], prometheus });
+            return result;
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        });
+      };
+      return [
+        {
+          id: 'slo/handshake/success-rate',
+          title: 'handshake success rate >= 99% (bootstrap 95% interval)',
+          run: async (ctx) => checkSuccessRate(await measure(ctx)),
+        },
+        {
+          id: 'slo/handshake/p95',
+          title: 'p95 handshake latency < 100 ms, timed from intended start (bootstrap 95% interval)',
+          run: async (ctx) => checkP95(await measure(ctx)),
+        },
+        {
+          id: 'slo/fallback-rate',
+          title: 'fallback rate 0: no classical handshake, pqc_fallback_enabled 0 everywhere',
+          run: async (ctx) => checkFallbackRate(await measure(ctx)),
+        },
+        {
+          id: 'slo/agreement',
+          title: 'the load generator, the node histograms and a real Prometheus give the same SLO verdicts and p95 within one bucket',
+          run: async (ctx) => checkAgreement(await measure(ctx)),
+        },
+        {
+          id: 'slo/rules',
+          title: 'alert rules pass promtool check/test rules and every alert has a firing and a not-firing test',
+          run: () => checkRules(env.rulesFile ?? RULES_FILE),
+        },
+      ];
+    },
+  };
+}
+
+export const sloSuite: HarnessSuite = createSloSuite();
