@@ -24,6 +24,7 @@ import {
   type WycheproofKemKind,
 } from '../../vectors/wycheproof.ts';
 import { dsaCaseBody, dsaInterfaceLabel, kemCaseBody } from './acvp.ts';
+import { lintCheck } from './lint.ts';
 import { runAccumulated, runDrbgKat, runXWing } from './regenerated.ts';
 import { Tally } from './tally.ts';
 import { wycheproofDsaBody, wycheproofKemBody } from './wycheproof.ts';
@@ -248,7 +249,13 @@ export function backendChecks(backend: CryptoBackend, idx: KatIndex): Check[] {
 
 export function buildKatChecks(backends: readonly CryptoBackend[], vectors: LoadedVectors): Check[] {
   const idx = indexVectors(vectors);
-  return [...vectors.errors.map(loadErrorCheck), inventoryCheck(idx), ...backends.flatMap((b) => backendChecks(b, idx))];
+  // Load errors and lint first: a file that cannot discriminate is reported before any of its vectors run.
+  return [
+    ...vectors.errors.map(loadErrorCheck),
+    ...vectors.lint.map((l) => lintCheck(l, idx.hashes)),
+    inventoryCheck(idx),
+    ...backends.flatMap((b) => backendChecks(b, idx)),
+  ];
 }
 
 // One load per directory and process: selftest rebuilds this suite once per
