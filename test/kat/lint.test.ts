@@ -10,7 +10,7 @@ import { loadVectorDir } from '../../vectors/discover.ts';
 import type { FileLint, LintRule } from '../../vectors/lint/findings.ts';
 import { firstUnreducedCoefficient, negativeDkDefect, negativeEkDefect } from '../../vectors/lint/mlkem-keys.ts';
 import noModulusCheck from '../mutants/mlkem-no-modulus-check.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli } from '../support/cli.ts';
 import { DEFECT_SET, DEFECT_WYCHE, acvpDefect, groupOf, negatives, reduceEk, wycheproofDefect } from '../fixtures/vector-defects.ts';
 import { SHARED_VECTORS, ctx, explain, describeWithVectors, sharedVectors } from './setup.ts';
 
