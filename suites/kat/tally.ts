@@ -26,10 +26,21 @@ export type CaseBody = () => Mismatch | undefined;
 
 const counts = (): CaseCounts => ({ total: 0, passed: 0, failed: 0, skipped: 0 });
 
+/** How many failing cases the evidence lists by name (file, tcId, labels); the counts cover the rest. */
+const LISTED_FAILURES = 50;
+
+/** A failing case, by name. */
+export interface FailedCase {
+  file: string;
+  tcId: number;
+  labels?: string[];
+}
+
 export class Tally {
   readonly cases = counts();
   firstFailure?: Mismatch;
   readonly flags: Record<string, CaseCounts> = {};
+  readonly failedCases: FailedCase[] = [];
   private readonly skipReasons = new Map<string, number>();
   private readonly files = new Map<string, string>();
 
@@ -79,6 +90,8 @@ export class Tally {
       }
     }
     this.count(this.cases, outcome);
+    if (outcome === 'failed' && this.failedCases.length < LISTED_FAILURES)
+      this.failedCases.push({ file: ref.file, tcId: ref.tcId, ...(ref.flags?.length ? { labels: ref.flags } : {}) });
     for (const f of ref.flags ?? []) this.count((this.flags[f] ??= counts()), outcome);
   }
 
@@ -91,6 +104,7 @@ export class Tally {
     const files: VectorFile[] = [...this.files].map(([path, sha256]) => ({ path, sha256 }));
     const ev: Evidence = { cases: { ...this.cases }, files, ...extra };
     if (this.firstFailure) ev.firstFailure = this.firstFailure;
+    if (this.failedCases.length) ev.failedCases = this.failedCases.map((f) => ({ ...f }));
     if (Object.keys(this.flags).length) ev[this.labelKey] = this.flags;
     if (this.skipReasons.size) ev.skipReasons = Object.fromEntries(this.skipReasons);
     return ev;
@@ -103,7 +117,9 @@ export class Tally {
     if (c.failed > 0) {
       const f = this.firstFailure!;
       const at = [f.file, f.case, f.field && `field ${f.field}`, f.offset !== undefined && `byte ${f.offset}`].filter(Boolean).join(', ');
-      return fail(`${c.failed} of ${c.total} ${what} cases failed; first: ${at}: ${f.message ?? 'mismatch'}`, ev);
+      const more = c.failed > this.failedCases.length ? ', …' : '';
+      const ids = `tcId${c.failed > 1 ? 's' : ''} ${this.failedCases.map((x) => x.tcId).join(', ')}${more}`;
+      return fail(`${c.failed} of ${c.total} ${what} cases failed (${ids}); first: ${at}: ${f.message ?? 'mismatch'}`, ev);
     }
     const skipped = [...this.skipReasons.keys()].join('; ');
     if (c.total === 0) return fail(`no ${what} cases found in the loaded vector files`, ev);

@@ -1,5 +1,6 @@
 // Where the tests find the shared vector data, and a cached load of it.
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 import type { CheckContext, Profile, Verdict } from '../../src/check/evidence.ts';
@@ -9,9 +10,8 @@ import { loadVectorDir, type LoadedVectors } from '../../vectors/discover.ts';
 export const SHARED_VECTORS = process.env.PQC_VECTORS_DIR ?? fileURLToPath(new URL('../../../shared/vectors', import.meta.url));
 export const HAVE_VECTORS = existsSync(SHARED_VECTORS);
 
-/** The full upstream Wycheproof files (PQC_WYCHEPROOF_FULL_DIR, else ../shared/wycheproof-full beside the repository). */
-export const FULL_WYCHEPROOF =
-  process.env.PQC_WYCHEPROOF_FULL_DIR ?? fileURLToPath(new URL('../../../shared/wycheproof-full', import.meta.url));
+/** The full upstream Wycheproof files: PQC_WYCHEPROOF_FULL_DIR, else wycheproof-full beside the vectors directory. */
+export const FULL_WYCHEPROOF = process.env.PQC_WYCHEPROOF_FULL_DIR ?? join(dirname(SHARED_VECTORS), 'wycheproof-full');
 export const HAVE_FULL_WYCHEPROOF = existsSync(FULL_WYCHEPROOF);
 
 /** CI=true (any truthy spelling CI systems use). */
