@@ -23,6 +23,7 @@ import {
   type WycheproofKemCase,
   type WycheproofKemKind,
 } from '../../vectors/wycheproof.ts';
+import { accumulatedPlan, fullRunners } from './accumulated-plan.ts';
 import { dsaCaseBody, dsaInterfaceLabel, kemCaseBody } from './acvp.ts';
 import { lintCheck } from './lint.ts';
 import { runAccumulated, runDrbgKat, runXWing } from './regenerated.ts';
@@ -183,12 +184,13 @@ export function drbgCheck(backend: CryptoBackend, alg: KemAlg | SigAlg): Check {
   };
 }
 
-export function accumulatedCheck(backend: CryptoBackend, alg: KemAlg | SigAlg): Check {
+/** fullRunOn: the other backends of the run that take the full ML-DSA run (see accumulated-plan.ts). */
+export function accumulatedCheck(backend: CryptoBackend, alg: KemAlg | SigAlg, fullRunOn: readonly string[] = []): Check {
   return {
     id: `kat/accumulated/${alg}`,
     title: `Accumulated ${alg} tests`,
     backend: backend.name,
-    run: (ctx) => runAccumulated(backend, alg, ctx.profile),
+    run: (ctx) => runAccumulated(backend, alg, accumulatedPlan(alg, ctx.profile, ctx.seed, fullRunOn)),
   };
 }
 
@@ -232,8 +234,8 @@ export function loadErrorCheck(err: LoadedVectors['errors'][number]): Check {
   };
 }
 
-/** Every check for one backend, in a stable order. */
-export function backendChecks(backend: CryptoBackend, idx: KatIndex): Check[] {
+/** Every check for one backend, in a stable order; `all` is every backend of the run. */
+export function backendChecks(backend: CryptoBackend, idx: KatIndex, all: readonly CryptoBackend[] = [backend]): Check[] {
   const kemAlgs = KEM_ALGS.filter((a) => backend.kems.includes(a));
   const sigAlgs = SIG_ALGS.filter((a) => backend.sigs.includes(a));
   return [
@@ -243,7 +245,8 @@ export function backendChecks(backend: CryptoBackend, idx: KatIndex): Check[] {
     ...sigAlgs.flatMap((a) => WYCHEPROOF_DSA_KINDS.map((k) => wycheproofDsaCheck(backend, a, k, idx))),
     ...(kemAlgs.includes('ML-KEM-768') ? [xwingCheck(backend, idx)] : []),
     ...[...kemAlgs, ...sigAlgs].map((a) => drbgCheck(backend, a)),
-    ...[...kemAlgs, ...sigAlgs].map((a) => accumulatedCheck(backend, a)),
+    ...kemAlgs.map((a) => accumulatedCheck(backend, a)),
+    ...sigAlgs.map((a) => accumulatedCheck(backend, a, fullRunners(backend, a, all))),
   ];
 }
 
@@ -254,7 +257,7 @@ export function buildKatChecks(backends: readonly CryptoBackend[], vectors: Load
     ...vectors.errors.map(loadErrorCheck),
     ...vectors.lint.map((l) => lintCheck(l, idx.hashes)),
     inventoryCheck(idx),
-    ...backends.flatMap((b) => backendChecks(b, idx)),
+    ...backends.flatMap((b) => backendChecks(b, idx, backends)),
   ];
 }
 
