@@ -6,6 +6,8 @@ import { describeDefect, type FileLint } from '../../vectors/lint/findings.ts';
 export function lintCheck(lint: FileLint, hashes: ReadonlyMap<string, string>): Check {
   return {
     id: `kat/lint/${lint.path}`,
+    // One family for every file: the property is the same, whatever the file.
+    family: 'kat/lint',
     title: `Vector lint of ${lint.path}`,
     run() {
       const evidence = {
