@@ -56,7 +56,7 @@ export interface AccumulatedResult {
 }
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /**
  * ML-KEM: per test read d, z, m and an invalid ciphertext from the input stream;
@@ -96,6 +96,21 @@ export function accumulateMlKem(kem: Kem, iterations: number): AccumulatedResult
   return { iterations, digest: hex(acc.xof(32)) };
 }
 
+/** One ML-DSA accumulated test: keygen(seed), the deterministic signature of the empty message, and whether it verifies. */
+export function mlDsaIteration(signer: Signer, seed: Uint8Array): { pk: Uint8Array; sig: Uint8Array; verified: boolean } {
+  const { pk, sk } = signer.keygen(seed);
+  const sig = signer.sign(sk, EMPTY, { rnd: ZERO_RND });
+  return { pk, sig, verified: signer.verify(pk, EMPTY, sig) };
+}
+
+const EMPTY = new Uint8Array(0);
+const ZERO_RND = new Uint8Array(32);
+
+/** The problem of an ML-DSA accumulated test whose signature does not verify. */
+export function unverifiedSignature(i: number): AccumulatedProblem {
+  return { iteration: i, field: 'signature', message: `iteration ${i}: the deterministic signature of the empty message does not verify` };
+}
+
 /**
  * ML-DSA: per test seed = read(32); absorb pk; sign the empty message
  * deterministically with an empty context; absorb the signature; it must verify.
@@ -103,24 +118,10 @@ export function accumulateMlKem(kem: Kem, iterations: number): AccumulatedResult
 export function accumulateMlDsa(signer: Signer, iterations: number): AccumulatedResult {
   const input = shake128.create({});
   const acc = shake128.create({});
-  const empty = new Uint8Array(0);
-  const zeroRnd = new Uint8Array(32);
   for (let i = 0; i < iterations; i++) {
-    const seed = input.xof(32);
-    const { pk, sk } = signer.keygen(seed);
-    acc.update(pk);
-    const sig = signer.sign(sk, empty, { rnd: zeroRnd });
-    acc.update(sig);
-    if (!signer.verify(pk, empty, sig)) {
-      return {
-        iterations: i + 1,
-        problem: {
-          iteration: i,
-          field: 'signature',
-          message: `iteration ${i}: the deterministic signature of the empty message does not verify`,
-        },
-      };
-    }
+    const { pk, sig, verified } = mlDsaIteration(signer, input.xof(32));
+    acc.update(pk).update(sig);
+    if (!verified) return { iterations: i + 1, problem: unverifiedSignature(i) };
   }
   return { iterations, digest: hex(acc.xof(32)) };
 }

@@ -1,8 +1,10 @@
-// `pqc-harness vectors fetch|verify`: download the pinned upstream vector
-// files into a directory, or check a directory against the manifest.
+// `pqc-harness vectors fetch|verify|lint`: download the pinned upstream vector
+// files into a directory, check a directory against the manifest, or check
+// that every vector file in it can tell a correct backend from a broken one.
 import type { Command } from 'commander';
-import { defaultVectorsDir } from './discover.ts';
+import { defaultVectorsDir, fetchHint, loadVectorDir } from './discover.ts';
 import { fetchVectors, verifyVectors, type FetchProgress } from './fetch.ts';
+import { describeDefect } from './lint/findings.ts';
 import { defaultManifest, readManifest } from './manifest.ts';
 
 interface VectorsOptions {
@@ -90,5 +92,33 @@ export function registerVectorsCommand(program: Command): Command {
       );
       if (r.mismatched.length || (o.strict && r.missing.length)) process.exitCode = 1;
     });
+  vectors
+    .command('lint')
+    .description('check that each vector file can discriminate (key-check keys present and well-formed, case counts, schemas)')
+    .option('--dir <dir>', dirHelp)
+    .action(async (o: VectorsOptions) => {
+      process.exitCode = await lintCommand(o.dir ?? defaultVectorsDir());
+    });
   return vectors;
+}
+
+/** Prints one line per linted file (and its defects); 0 when all are sound, 1 when one is not, 2 when nothing was found. */
+async function lintCommand(dir: string): Promise<number> {
+  const v = await loadVectorDir(dir);
+  const out = process.stdout;
+  if (v.lint.length === 0 && v.errors.length === 0) {
+    process.stderr.write(`vectors lint: no ACVP or Wycheproof vector files under ${dir}; ${fetchHint(dir)}\n`);
+    return 2;
+  }
+  for (const l of v.lint) {
+    if (l.defects.length === 0) out.write(`ok      ${l.path}  (${l.cases} cases)\n`);
+    else {
+      out.write(`DEFECT  ${l.path}\n`);
+      for (const d of l.defects) out.write(`          ${describeDefect(d)}\n`);
+    }
+  }
+  for (const e of v.errors) out.write(`LOAD    ${e.message}\n`);
+  const defective = v.lint.filter((l) => l.defects.length > 0).length;
+  out.write(`vectors lint ${dir}: ${v.lint.length - defective} sound, ${defective} defective, ${v.errors.length} failed to load\n`);
+  return defective > 0 || v.errors.length > 0 ? 1 : 0;
 }

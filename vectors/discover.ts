@@ -8,6 +8,9 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import { looksLikeAcvp, parseAcvp, type AcvpVectorSet } from './acvp.ts';
 import { VectorFormatError, isObject } from './json.ts';
+import { lintAcvp } from './lint/acvp.ts';
+import type { FileLint } from './lint/findings.ts';
+import { lintWycheproof } from './lint/wycheproof.ts';
 import { defaultManifest, pinsByPath, type Manifest } from './manifest.ts';
 import { looksLikeWycheproof, parseWycheproof, type WycheproofFile } from './wycheproof.ts';
 import { looksLikeXWing, parseXWing, type XWingCase } from './xwing.ts';
@@ -37,6 +40,8 @@ export interface LoadedVectors {
   wycheproof: WycheproofFile[];
   xwing: { file: string; cases: XWingCase[] }[];
   errors: LoadError[];
+  /** Vector lint of every ACVP set and Wycheproof file read, run on the raw JSON (see vectors/lint/). */
+  lint: FileLint[];
   /** Files read but not run, with why (licences, schemas, redundant projections, other algorithms). */
   ignored: { path: string; reason: string }[];
 }
@@ -118,7 +123,7 @@ interface Parsed {
 
 /** Loads every recognised ML-KEM / ML-DSA / X-Wing vector file under dir. */
 export async function loadVectorDir(dir: string, manifest: Manifest = defaultManifest()): Promise<LoadedVectors> {
-  const result: LoadedVectors = { dir, files: [], acvp: [], wycheproof: [], xwing: [], errors: [], ignored: [] };
+  const result: LoadedVectors = { dir, files: [], acvp: [], wycheproof: [], xwing: [], errors: [], lint: [], ignored: [] };
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) return result;
   const pins = pinsByPath(manifest);
@@ -180,9 +185,11 @@ export async function loadVectorDir(dir: string, manifest: Manifest = defaultMan
           roles.set(name, { file, json });
         } else {
           // A merged file under another name: inputs and outputs together.
+          result.lint.push(lintAcvp([path], json));
           result.acvp.push(parseAcvp(path, json));
         }
       } else if (looksLikeWycheproof(json)) {
+        result.lint.push(lintWycheproof(path, json));
         result.wycheproof.push(parseWycheproof(path, json));
       } else if (looksLikeXWing(json)) {
         result.xwing.push({ file: path, cases: parseXWing(path, json) });
@@ -221,6 +228,8 @@ function loadAcvpFolder(folder: string, roles: Map<string, Parsed>, result: Load
       result.ignored.push({ path: r.file.path, reason: `not run: ${brokenSibling} beside it failed to load` });
     return;
   }
+  if (prompt && expected) result.lint.push(lintAcvp([prompt.file.path, expected.file.path], prompt.json, expected.json));
+  else if (projection) result.lint.push(lintAcvp([projection.file.path], projection.json));
   try {
     if (prompt && expected) result.acvp.push(parseAcvp(prompt.file.path, prompt.json, expected.file.path, expected.json));
     else if (projection) result.acvp.push(parseAcvp(projection.file.path, projection.json));

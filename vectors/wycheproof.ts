@@ -20,6 +20,11 @@ const SCHEMAS: Record<string, WycheproofKemKind | WycheproofDsaKind> = {
   'mldsa_verify_schema.json': 'verify',
 };
 
+/** The file kind a Wycheproof `schema` name stands for, or undefined when it is not an ML-KEM / ML-DSA schema. */
+export function wycheproofKindOf(schema: string): WycheproofKemKind | WycheproofDsaKind | undefined {
+  return Object.hasOwn(SCHEMAS, schema) ? SCHEMAS[schema] : undefined;
+}
+
 export type WycheproofResult = 'valid' | 'invalid' | 'acceptable';
 
 interface CaseBase {

@@ -29,7 +29,7 @@ function keyCheckVerdict(field: string, what: string, expectValid: boolean, reje
   );
 }
 
-export function kemCaseBody(backend: CryptoBackend, kem: Kem, c: KemCase): CaseBody {
+export function kemCaseBody(kem: Kem, c: KemCase): CaseBody {
   switch (c.fn) {
     case 'keyGen':
       // FIPS 203 Alg. 16 ML-KEM.KeyGen_internal(d, z).
@@ -70,7 +70,6 @@ export function kemCaseBody(backend: CryptoBackend, kem: Kem, c: KemCase): CaseB
         );
     }
   }
-  void backend;
 }
 
 function need<K extends keyof Signer>(backend: CryptoBackend, signer: Signer, cap: K, why: string): NonNullable<Signer[K]> {

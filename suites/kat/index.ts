@@ -23,7 +23,9 @@ import {
   type WycheproofKemCase,
   type WycheproofKemKind,
 } from '../../vectors/wycheproof.ts';
+import { accumulatedPlan, fullRunners } from './accumulated-plan.ts';
 import { dsaCaseBody, dsaInterfaceLabel, kemCaseBody } from './acvp.ts';
+import { lintCheck } from './lint.ts';
 import { runAccumulated, runDrbgKat, runXWing } from './regenerated.ts';
 import { Tally } from './tally.ts';
 import { wycheproofDsaBody, wycheproofKemBody } from './wycheproof.ts';
@@ -85,7 +87,7 @@ export function acvpKemCheck(backend: CryptoBackend, alg: KemAlg, fn: AcvpKemFun
       if (!cases?.length) return noVectors(idx, `ACVP ${alg} ${fn}`);
       const kem = backend.kem(alg);
       const tally = new Tally(idx.hashes);
-      for (const c of cases) tally.run(c, kemCaseBody(backend, kem, c));
+      for (const c of cases) tally.run(c, kemCaseBody(kem, c));
       return tally.verdict(`ACVP ${alg} ${fn}`, backendEvidence(backend));
     },
   };
@@ -182,12 +184,13 @@ export function drbgCheck(backend: CryptoBackend, alg: KemAlg | SigAlg): Check {
   };
 }
 
-export function accumulatedCheck(backend: CryptoBackend, alg: KemAlg | SigAlg): Check {
+/** fullRunOn: the other backends of the run that take the full ML-DSA run (see accumulated-plan.ts). */
+export function accumulatedCheck(backend: CryptoBackend, alg: KemAlg | SigAlg, fullRunOn: readonly string[] = []): Check {
   return {
     id: `kat/accumulated/${alg}`,
     title: `Accumulated ${alg} tests`,
     backend: backend.name,
-    run: (ctx) => runAccumulated(backend, alg, ctx.profile),
+    run: (ctx) => runAccumulated(backend, alg, accumulatedPlan(alg, ctx.profile, ctx.seed, fullRunOn)),
   };
 }
 
@@ -231,8 +234,8 @@ export function loadErrorCheck(err: LoadedVectors['errors'][number]): Check {
   };
 }
 
-/** Every check for one backend, in a stable order. */
-export function backendChecks(backend: CryptoBackend, idx: KatIndex): Check[] {
+/** Every check for one backend, in a stable order; `all` is every backend of the run. */
+export function backendChecks(backend: CryptoBackend, idx: KatIndex, all: readonly CryptoBackend[] = [backend]): Check[] {
   const kemAlgs = KEM_ALGS.filter((a) => backend.kems.includes(a));
   const sigAlgs = SIG_ALGS.filter((a) => backend.sigs.includes(a));
   return [
@@ -242,13 +245,20 @@ export function backendChecks(backend: CryptoBackend, idx: KatIndex): Check[] {
     ...sigAlgs.flatMap((a) => WYCHEPROOF_DSA_KINDS.map((k) => wycheproofDsaCheck(backend, a, k, idx))),
     ...(kemAlgs.includes('ML-KEM-768') ? [xwingCheck(backend, idx)] : []),
     ...[...kemAlgs, ...sigAlgs].map((a) => drbgCheck(backend, a)),
-    ...[...kemAlgs, ...sigAlgs].map((a) => accumulatedCheck(backend, a)),
+    ...kemAlgs.map((a) => accumulatedCheck(backend, a)),
+    ...sigAlgs.map((a) => accumulatedCheck(backend, a, fullRunners(backend, a, all))),
   ];
 }
 
 export function buildKatChecks(backends: readonly CryptoBackend[], vectors: LoadedVectors): Check[] {
   const idx = indexVectors(vectors);
-  return [...vectors.errors.map(loadErrorCheck), inventoryCheck(idx), ...backends.flatMap((b) => backendChecks(b, idx))];
+  // Load errors and lint first: a file that cannot discriminate is reported before any of its vectors run.
+  return [
+    ...vectors.errors.map(loadErrorCheck),
+    ...vectors.lint.map((l) => lintCheck(l, idx.hashes)),
+    inventoryCheck(idx),
+    ...backends.flatMap((b) => backendChecks(b, idx, backends)),
+  ];
 }
 
 // One load per directory and process: selftest rebuilds this suite once per

@@ -10,6 +10,13 @@ const backend = (name: string, kills: string[], profiles?: MutantSpec['profiles'
   ...(profiles ? { profiles } : {}),
 });
 
+const vectors = (name: string, kills: string[]): MutantSpec => ({
+  name,
+  kind: 'vectors',
+  module: `test/mutants/vectors/${name}.ts`,
+  kills,
+});
+
 export const katMutants: readonly MutantSpec[] = [
   // FIPS 203 Alg. 16 with the draft's G(d) instead of G(d || k).
   backend('mlkem-draft-keygen', ['kat/acvp/*/keyGen', 'kat/wycheproof/*/keygen_seed', 'kat/drbg/*']),
@@ -29,4 +36,8 @@ export const katMutants: readonly MutantSpec[] = [
   backend('ignores-rnd', ['kat/drbg/*', 'kat/accumulated/*']),
   // A vector set with a file nobody pinned.
   { name: 'unpinned-file', kind: 'vectors', module: 'test/mutants/vectors/unpinned-file.ts', kills: ['kat/vectors'] },
+  // Vector sets that cannot discriminate (vectors/lint): ACVP-Server #459, #460, a Wycheproof schema violation.
+  vectors('acvp-459-missing-dk', ['kat/lint']),
+  vectors('acvp-460-short-negative-ek', ['kat/lint']),
+  vectors('wycheproof-schema-violation', ['kat/lint']),
 ];

@@ -16,6 +16,8 @@ import {
 } from '../../vectors/accumulated.ts';
 import { NIST_KAT_DIGESTS, generateKemRsp, generateSigRsp, type KatProblem } from '../../vectors/drbg.ts';
 import type { XWingCase } from '../../vectors/xwing.ts';
+import { ACCUMULATED_MLDSA_BLOCKS, BLOCK_COUNT, BLOCK_SIZE, runMlDsaBlock } from '../../vectors/accumulated-blocks.ts';
+import type { AccumulatedPlan } from './accumulated-plan.ts';
 import { Tally, compareFields } from './tally.ts';
 
 function notDeterministic(backend: CryptoBackend, what: string): Verdict {
@@ -70,9 +72,13 @@ export function runDrbgKat(backend: CryptoBackend, alg: KemAlg | SigAlg, profile
   });
 }
 
-/** kat/accumulated/<alg>: CCTV accumulated tests, 100 iterations in pr, 10 000 in release. */
-export function runAccumulated(backend: CryptoBackend, alg: KemAlg | SigAlg, profile: Profile): Verdict {
-  const size: AccumulatedSize = profile === 'release' ? 10000 : 100;
+/**
+ * kat/accumulated/<alg>: CCTV accumulated tests, 100 in pr, 10 000 in
+ * release, or in release a sample of checkpoint blocks (accumulated-plan.ts).
+ */
+export function runAccumulated(backend: CryptoBackend, alg: KemAlg | SigAlg, plan: AccumulatedPlan): Verdict {
+  if (plan.kind === 'blocks' && !isKemAlg(alg)) return runBlocks(backend, alg, plan);
+  const size: AccumulatedSize = plan.kind === 'full' ? plan.size : 10000;
   const what = `accumulated ${alg} (${size} tests)`;
   return guarded(backend, what, () => {
     const r = isKemAlg(alg) ? accumulateMlKem(backend.kem(alg), size) : accumulateMlDsa(backend.sig(alg), size);
@@ -80,6 +86,44 @@ export function runAccumulated(backend: CryptoBackend, alg: KemAlg | SigAlg, pro
     const ev: Evidence = { iterations: r.iterations, procedure: 'C2SP/CCTV accumulated, SHAKE-128 input and accumulator' };
     if (r.problem) return problemVerdict(what, `iteration ${r.problem.iteration}`, r.problem, ev);
     return digestVerdict(what, expected, r.digest!, ev);
+  });
+}
+
+/** The sampled blocks of the 10 000-test ML-DSA run, each against its checkpoint digest. */
+function runBlocks(backend: CryptoBackend, alg: SigAlg, plan: Extract<AccumulatedPlan, { kind: 'blocks' }>): Verdict {
+  const what = `accumulated ${alg} (blocks ${plan.blocks.join(', ')} of ${BLOCK_COUNT}, ${plan.blocks.length * BLOCK_SIZE} of 10000 tests)`;
+  return guarded(backend, what, () => {
+    const signer = backend.sig(alg);
+    const ev: Evidence = {
+      iterations: plan.blocks.length * BLOCK_SIZE,
+      sample: { blocks: plan.blocks, of: BLOCK_COUNT, blockSize: BLOCK_SIZE, seed: plan.seed },
+      fullRunOn: plan.fullRunOn,
+      procedure: 'C2SP/CCTV accumulated inputs; per-block SHAKE-128 checkpoints (vectors/accumulated-blocks.ts)',
+    };
+    for (const [n, block] of plan.blocks.entries()) {
+      const r = runMlDsaBlock(signer, block);
+      const cases = { total: plan.blocks.length, passed: n, failed: 1, skipped: 0 };
+      if (r.problem) return { ...problemVerdict(what, `iteration ${r.problem.iteration}`, r.problem, ev), evidence: { ...ev, cases } };
+      const expected = ACCUMULATED_MLDSA_BLOCKS[alg][block];
+      if (r.digest !== expected) {
+        const first = block * BLOCK_SIZE;
+        return fail(
+          `${what}: block ${block} (tests ${first}..${first + BLOCK_SIZE - 1}) digest ${r.digest!.slice(0, 16)}… differs from its checkpoint ${expected.slice(0, 16)}…`,
+          {
+            ...ev,
+            cases,
+            expectedDigest: expected,
+            actualDigest: r.digest,
+            firstFailure: {
+              case: `block ${block}`,
+              field: 'digest',
+              message: `tests ${first}..${first + BLOCK_SIZE - 1} differ from the checkpoint`,
+            },
+          },
+        );
+      }
+    }
+    return pass({ ...ev, cases: { total: plan.blocks.length, passed: plan.blocks.length, failed: 0, skipped: 0 } });
   });
 }
 

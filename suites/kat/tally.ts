@@ -24,18 +24,25 @@ export interface CaseRef {
 /** A case body returns nothing when it passed, or a Mismatch (see mismatch()). */
 export type CaseBody = () => Mismatch | undefined;
 
-/** Thrown inside a case body when the case cannot run on this backend for a reason other than a capability. */
-export class CaseSkip extends Error {}
-
 const counts = (): CaseCounts => ({ total: 0, passed: 0, failed: 0, skipped: 0 });
+
+/** How many failing cases the evidence lists by name (file, tcId, labels); the counts cover the rest. */
+const LISTED_FAILURES = 50;
+
+/** A failing case, by name. */
+export interface FailedCase {
+  file: string;
+  tcId: number;
+  labels?: string[];
+}
 
 export class Tally {
   readonly cases = counts();
   firstFailure?: Mismatch;
   readonly flags: Record<string, CaseCounts> = {};
+  readonly failedCases: FailedCase[] = [];
   private readonly skipReasons = new Map<string, number>();
   private readonly files = new Map<string, string>();
-  private allUnsupported = true;
 
   /**
    * @param hashes SHA-256 by file path, for the evidence's file list.
@@ -68,9 +75,9 @@ export class Tally {
         };
       } else outcome = 'passed';
     } catch (e) {
-      if (e instanceof UnsupportedCapabilityError || e instanceof CaseSkip) {
+      // The only skip: the backend lacks a capability the case needs.
+      if (e instanceof UnsupportedCapabilityError) {
         outcome = 'skipped';
-        if (!(e instanceof UnsupportedCapabilityError)) this.allUnsupported = false;
         this.skipReasons.set(e.message, (this.skipReasons.get(e.message) ?? 0) + 1);
       } else {
         outcome = 'failed';
@@ -83,6 +90,8 @@ export class Tally {
       }
     }
     this.count(this.cases, outcome);
+    if (outcome === 'failed' && this.failedCases.length < LISTED_FAILURES)
+      this.failedCases.push({ file: ref.file, tcId: ref.tcId, ...(ref.flags?.length ? { labels: ref.flags } : {}) });
     for (const f of ref.flags ?? []) this.count((this.flags[f] ??= counts()), outcome);
   }
 
@@ -95,6 +104,7 @@ export class Tally {
     const files: VectorFile[] = [...this.files].map(([path, sha256]) => ({ path, sha256 }));
     const ev: Evidence = { cases: { ...this.cases }, files, ...extra };
     if (this.firstFailure) ev.firstFailure = this.firstFailure;
+    if (this.failedCases.length) ev.failedCases = this.failedCases.map((f) => ({ ...f }));
     if (Object.keys(this.flags).length) ev[this.labelKey] = this.flags;
     if (this.skipReasons.size) ev.skipReasons = Object.fromEntries(this.skipReasons);
     return ev;
@@ -107,29 +117,31 @@ export class Tally {
     if (c.failed > 0) {
       const f = this.firstFailure!;
       const at = [f.file, f.case, f.field && `field ${f.field}`, f.offset !== undefined && `byte ${f.offset}`].filter(Boolean).join(', ');
-      return fail(`${c.failed} of ${c.total} ${what} cases failed; first: ${at}: ${f.message ?? 'mismatch'}`, ev);
+      const more = c.failed > this.failedCases.length ? ', …' : '';
+      const ids = `tcId${c.failed > 1 ? 's' : ''} ${this.failedCases.map((x) => x.tcId).join(', ')}${more}`;
+      return fail(`${c.failed} of ${c.total} ${what} cases failed (${ids}); first: ${at}: ${f.message ?? 'mismatch'}`, ev);
     }
     const skipped = [...this.skipReasons.keys()].join('; ');
     if (c.total === 0) return fail(`no ${what} cases found in the loaded vector files`, ev);
-    if (c.passed === 0) {
-      const reason = `all ${c.total} ${what} cases skipped: ${skipped}`;
-      return this.allUnsupported ? unsupported(reason, ev) : { status: 'skip', reason, evidence: ev };
-    }
+    if (c.passed === 0) return unsupported(`all ${c.total} ${what} cases skipped: ${skipped}`, ev);
     const v = pass(ev);
     if (c.skipped > 0) v.reason = `${c.passed} of ${c.total} ${what} cases passed, ${c.skipped} skipped: ${skipped}`;
     return v;
   }
 }
 
-/** Compares bytes; a Mismatch naming the field when they differ. */
-export function compareField(field: string, expected: Uint8Array, actual: Uint8Array): Mismatch | undefined {
-  return diffBytes({ case: '', field }, expected, actual);
-}
+/** One output to compare: field name, the vector's value (undefined when the vector gives none), the backend's. */
+export type OutputPair = readonly [field: string, expected: Uint8Array | undefined, actual: Uint8Array];
 
-/** First mismatch among several fields, in order. */
-export function compareFields(...pairs: [string, Uint8Array, Uint8Array][]): Mismatch | undefined {
-  for (const [field, e, a] of pairs) {
-    const m = compareField(field, e, a);
+/**
+ * The first output, in order, that differs from the vector's byte for byte
+ * (diffBytes names the field, offset and hex around it); outputs the vector
+ * does not give are not compared. undefined when all match.
+ */
+export function compareFields(...pairs: OutputPair[]): Mismatch | undefined {
+  for (const [field, expected, actual] of pairs) {
+    if (expected === undefined) continue;
+    const m = diffBytes({ case: '', field }, expected, actual);
     if (m) return m;
   }
   return undefined;
@@ -154,12 +166,31 @@ export function expectRejected(field: string, what: string, op: () => unknown): 
   return mismatch(field, `${what} was accepted; it must be rejected`, 'rejected', 'accepted');
 }
 
+/**
+ * Why a thrown value is a crash rather than a refusal, or undefined for a
+ * refusal. Backends refuse bad input with an Error of their own (noble a
+ * RangeError naming the parameter, pqclean a TypeError "Invalid ... size",
+ * liboqs its LibOQS*Error); a crash is what the engine throws for a bug: a
+ * non-Error value, a WebAssembly trap, a stack overflow, a ReferenceError or
+ * SyntaxError, or a TypeError about undefined/null/non-functions.
+ */
+export function crashOf(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return `threw a non-Error value (${typeof e}: ${String(e).slice(0, 80)})`;
+  const what = `${e.name}: ${e.message}`;
+  if (e.name === 'RuntimeError') return `WebAssembly trap (${what})`;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return `stack overflow (${what})`;
+  if (e instanceof ReferenceError || e instanceof SyntaxError) return what;
+  if (e instanceof TypeError && /undefined|null|is not a function|is not iterable|Cannot (read|set) propert/i.test(e.message)) return what;
+  return undefined;
+}
+
 /** Runs op, which must not throw; returns its value or a Mismatch saying it was rejected. */
 export function expectAccepted<T>(field: string, what: string, op: () => T): { value: T } | { mismatch: Mismatch } {
   try {
     return { value: op() };
   } catch (e) {
-    if (e instanceof UnsupportedCapabilityError) throw e;
+    // A capability gap skips the case; a crash is not a rejection and goes up as one.
+    if (e instanceof UnsupportedCapabilityError || crashOf(e) !== undefined) throw e;
     return { mismatch: mismatch(field, `${what} was rejected: ${(e as Error).message}`, 'accepted', 'rejected') };
   }
 }

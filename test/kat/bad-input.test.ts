@@ -4,11 +4,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createNobleBackend } from '../../src/crypto/noble.ts';
 import { buildKatChecks } from '../../suites/kat/index.ts';
 import { loadVectorDir } from '../../vectors/discover.ts';
-import { HAVE_VECTORS, SHARED_VECTORS, ctx } from './setup.ts';
+import { describeWithVectors, SHARED_VECTORS, ctx } from './setup.ts';
 
 const GOOD = 'xwing/test-vectors.json';
 const KEYGEN = 'acvp/ML-KEM-keyGen-FIPS203';
@@ -57,7 +57,7 @@ async function expectOneBadFile(dir: string, path: string, message: RegExp, tcId
   return v;
 }
 
-describe.skipIf(!HAVE_VECTORS)('bad vector input', () => {
+describeWithVectors('bad vector input', () => {
   it('truncated JSON', async () => {
     const dir = tempDir();
     write(dir, 'mine/mlkem_768_test.json', shared('wycheproof-sample/testvectors_v1/mlkem_768_test.json').slice(0, 500));
@@ -111,7 +111,7 @@ describe.skipIf(!HAVE_VECTORS)('bad vector input', () => {
   });
 });
 
-describe.skipIf(!HAVE_VECTORS)('vector directories made of links', () => {
+describeWithVectors('vector directories made of links', () => {
   it('follows symbolic links to files and folders, and never loops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kat-links-'));
     symlinkSync(join(SHARED_VECTORS, 'xwing'), join(dir, 'xwing'));

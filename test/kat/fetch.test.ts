@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fetchVectors, verifyVectors, type FetchProgress } from '../../vectors/fetch.ts';
 import { defaultManifest, type Manifest, type ManifestEntry } from '../../vectors/manifest.ts';
-import { HAVE_VECTORS, SHARED_VECTORS } from './setup.ts';
+import { describeWithVectors, SHARED_VECTORS } from './setup.ts';
 
 const FILES = ['acvp/ML-KEM-keyGen-FIPS203/prompt.json', 'acvp/ML-KEM-keyGen-FIPS203/expectedResults.json', 'xwing/test-vectors.json'];
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -67,7 +67,7 @@ function allFiles(dir: string): string[] {
     .map((e) => e.name);
 }
 
-describe.skipIf(!HAVE_VECTORS)('vectors fetch and verify, offline', () => {
+describeWithVectors('vectors fetch and verify, offline', () => {
   it('downloads through a mirror with progress, verifies SHA-256, then keeps files already present and valid', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kat-fetch-'));
     const progress: FetchProgress[] = [];
