@@ -1,0 +1,1 @@
+export function registerReportCommands(_p: unknown): void {}
