@@ -22,11 +22,15 @@ export function latencyChart(title: string, l: LatencyEvidence, sloMs: number): 
       return `<rect class="bar" x="${x0.toFixed(1)}" y="${y(b.count).toFixed(1)}" width="${Math.max(1, x(b.le) - x0 - 1).toFixed(1)}" height="${(H - pad.b - y(b.count)).toFixed(1)}"><title>≤ ${h(b.le)} ms: ${b.count}</title></rect>`;
     })
     .join('');
-  const marker = (ms: number, label: string, cls: string) =>
-    `<line class="${cls}" x1="${x(ms).toFixed(1)}" x2="${x(ms).toFixed(1)}" y1="${pad.t}" y2="${H - pad.b}"/><text x="${(x(ms) + 3).toFixed(1)}" y="${pad.t + 10}" class="lbl">${h(label)}</text>`;
+  // Labels on staggered rows so close percentiles stay readable; the SLO label sits left of its line.
+  const marker = (ms: number, label: string, cls: string, row: number) => {
+    const left = cls === 'slo';
+    const tx = left ? x(ms) - 3 : x(ms) + 3;
+    return `<line class="${cls}" x1="${x(ms).toFixed(1)}" x2="${x(ms).toFixed(1)}" y1="${pad.t}" y2="${H - pad.b}"/><text x="${tx.toFixed(1)}" y="${pad.t + 10 + row * 11}" class="lbl"${left ? ' text-anchor="end"' : ''}>${h(label)}</text>`;
+  };
   return `<figure><figcaption>${h(title)}</figcaption><svg data-chart="latency" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${h(title)}">
 <line class="axis" x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}"/><line class="axis" x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${H - pad.b}"/>
-${bars}${marker(l.p50, `p50 ${l.p50} ms`, 'pct')}${marker(l.p95, `p95 ${l.p95} ms`, 'pct')}${marker(l.p99, `p99 ${l.p99} ms`, 'pct')}${marker(sloMs, `SLO p95 < ${sloMs} ms`, 'slo')}
+${bars}${marker(l.p50, `p50 ${l.p50} ms`, 'pct', 0)}${marker(l.p95, `p95 ${l.p95} ms`, 'pct', 1)}${marker(l.p99, `p99 ${l.p99} ms`, 'pct', 2)}${marker(sloMs, `SLO p95 < ${sloMs} ms`, 'slo', 0)}
 <text x="${W - pad.r}" y="${H - 8}" text-anchor="end" class="lbl">ms (0–${h(maxX.toFixed(0))})</text><text x="4" y="${pad.t}" class="lbl">${maxY}</text>
 </svg></figure>`;
 }
