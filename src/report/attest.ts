@@ -15,6 +15,7 @@ import {
   type VerificationKeys,
   verifyEnvelope,
 } from './dsse.ts';
+import { expiryInstant } from '../policy/waivers.ts';
 import { type CertificationReport, certificationSchema } from './model.ts';
 import { REPORT_FILES } from './write.ts';
 
@@ -141,7 +142,7 @@ export interface VerifyOutcome {
 }
 
 /** Checks the required signatures and every report file's digest; throws naming the file that does not match. */
-export function verifyDir(dir: string, pub: VerificationKeys, require: readonly SignatureAlg[]): VerifyOutcome {
+export function verifyDir(dir: string, pub: VerificationKeys, require: readonly SignatureAlg[], now: Date = new Date()): VerifyOutcome {
   const att = join(dir, ATTESTATION_FILE);
   let text: string;
   try {
@@ -180,5 +181,14 @@ export function verifyDir(dir: string, pub: VerificationKeys, require: readonly 
   }
   for (const f of Object.values(REPORT_FILES))
     if (existsSync(join(dir, f)) && !files.includes(f)) throw new Error(`${f}: present but not covered by the attestation`);
+  // An expired waiver fails wherever it is read: a pass that leaned on one no longer holds.
+  const report = readReport(dir);
+  for (const [i, w] of (report.policy?.waivers ?? []).entries()) {
+    const leanedOn = report.policy?.violations.some((v) => v.waivedBy === i);
+    if (leanedOn && expiryInstant(w.expires) < now.getTime())
+      throw new Error(
+        `${REPORT_FILES.json}: waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires}; the certification relied on it`,
+      );
+  }
   return { signatures, files, result: statement.predicate.result };
 }

@@ -87,6 +87,12 @@ describe('report verify', () => {
     }
   });
 
+  it('fails once a waiver the verdict relied on has expired', () => {
+    expect(() => verifyDir(signed, keys.pub, ['ed25519'], new Date('2027-02-01T00:00:00Z'))).toThrow(
+      /certification\.json: waiver for kat\/wycheproof\/ML-DSA-65\/sign_noseed .* expired on 2027-01-31/,
+    );
+  });
+
   it('fails with another key, and when a required signature is missing', () => {
     const other = generateSigningKeys();
     expect(() => verifyDir(signed, other.pub, ['ed25519'])).toThrow(/no ed25519 signature/);
