@@ -6,18 +6,12 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { type Waiver, waiverSchema } from '../report/model.ts';
+import { expiryInstant, type Waiver, waiverSchema } from '../report/model.ts';
 
 export const MAX_WAIVER_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 const waiverFileSchema = z.strictObject({ waivers: z.array(waiverSchema) });
-
-/** The instant a waiver stops applying: a bare date means the end of that day, UTC. */
-export function expiryInstant(expires: string): number {
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(expires) ? Date.parse(`${expires}T23:59:59.999Z`) : Date.parse(expires);
-  return Number.isNaN(t) ? Number.NaN : t;
-}
 
 export function isExpired(w: Waiver, now: Date): boolean {
   return expiryInstant(w.expires) < now.getTime();

@@ -15,8 +15,7 @@ import {
   type VerificationKeys,
   verifyEnvelope,
 } from './dsse.ts';
-import { expiryInstant } from '../policy/waivers.ts';
-import { type CertificationReport, certificationSchema } from './model.ts';
+import { type CertificationReport, certificationSchema, expiryInstant } from './model.ts';
 import { REPORT_FILES } from './write.ts';
 
 export const ATTESTATION_FILE = 'attestation.intoto.jsonl';

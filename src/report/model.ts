@@ -32,6 +32,11 @@ export const waiverSchema = z.strictObject({
 });
 export type Waiver = z.infer<typeof waiverSchema>;
 
+/** The instant a waiver stops applying: a bare date means the end of that day, UTC; NaN if unparseable. */
+export function expiryInstant(expires: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(expires) ? Date.parse(`${expires}T23:59:59.999Z`) : Date.parse(expires);
+}
+
 export const violationSchema = z.object({
   rule: z.string(),
   message: z.string(),

@@ -9,7 +9,7 @@ import { evaluateReport } from '../../src/policy/evaluate.ts';
 import { loadPolicySet, parsePolicy } from '../../src/policy/rules.ts';
 import { runPolicyTests } from '../../src/policy/test-runner.ts';
 import { parseWaivers } from '../../src/policy/waivers.ts';
-import { runCli, REPO } from '../helpers/cli.ts';
+import { runCli, REPO } from '../support/cli.ts';
 import { baseReport, LIBOQS_WAIVER, NOW } from '../report/fixture.ts';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));

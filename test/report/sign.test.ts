@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTESTATION_FILE, attest, verifyDir } from '../../src/report/attest.ts';
 import { generateSigningKeys, pae } from '../../src/report/dsse.ts';
 import { writeReport } from '../../src/report/write.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli } from '../support/cli.ts';
 import { policedReport } from './fixture.ts';
 import { independentVerify } from './independent-verify.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.ts';
+import { REPO, runCli } from '../support/cli.ts';
 
 interface Step {
   run?: string;
