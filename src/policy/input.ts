@@ -2,7 +2,8 @@
 // family and severity and every optional field filled, so a rule never needs
 // has() for the fields documented here (docs/architecture.md, "Policies").
 import type { CertificationReport } from '../report/model.ts';
-import { familyOf, severityOf } from '../report/severity.ts';
+import { familyOf } from '../check/family.ts';
+import { severityOf } from '../report/severity.ts';
 import { collectEvidence } from '../report/evidence-shapes.ts';
 
 export interface PolicyCheck {

@@ -46,6 +46,38 @@ export const killMatrixEvidence = z.object({
 });
 export type KillMatrixEvidence = z.infer<typeof killMatrixEvidence>;
 
+/** What each selftest/<family> check records (suites/selftest): every mutant aimed at the family and its outcome. */
+export const selftestFamilyEvidence = z.object({
+  family: z.string(),
+  mutants: z.array(z.object({ mutant: z.string(), outcome: z.string() })),
+});
+
+/** One kill matrix from the per-family selftest checks: killed, survived, or n/a (not aimed at it, or not reached at this size). */
+export function killMatrixFromSelftest(
+  checks: readonly { id: string; evidence: Record<string, unknown> }[],
+): KillMatrixEvidence | undefined {
+  const rows = checks.flatMap((c) => {
+    if (!c.id.startsWith('selftest/')) return [];
+    const r = selftestFamilyEvidence.safeParse(c.evidence);
+    return r.success ? [r.data] : [];
+  });
+  if (!rows.length) return undefined;
+  const mutants = [...new Set(rows.flatMap((r) => r.mutants.map((m) => m.mutant)))].sort();
+  const cells: KillMatrixEvidence['cells'] = {};
+  let killed = 0;
+  let survived = 0;
+  for (const r of rows) {
+    cells[r.family] = {};
+    for (const m of r.mutants) {
+      const v = m.outcome === 'killed' ? 'killed' : m.outcome === 'survived' ? 'survived' : 'n/a';
+      cells[r.family][m.mutant] = v;
+      if (v === 'killed') killed++;
+      if (v === 'survived') survived++;
+    }
+  }
+  return { families: rows.map((r) => r.family), mutants, cells, killRate: killed + survived ? killed / (killed + survived) : 1 };
+}
+
 /** evidence.negotiated (mesh/*, chaos/*, slo/*): cipher suites the nodes actually negotiated. */
 export const negotiatedEvidence = z.array(
   z.object({ suite: z.string(), nistLevel: z.number().int().min(0).max(5), count: z.number().int().nonnegative() }),

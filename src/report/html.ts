@@ -3,14 +3,16 @@
 // coverage matrix, latency distributions with the SLO line, chaos timelines,
 // the selftest kill matrix and the waivers. A section whose evidence this run
 // did not produce says so instead of drawing an empty chart.
-import { collectEvidence } from './evidence-shapes.ts';
+import { collectEvidence, killMatrixFromSelftest } from './evidence-shapes.ts';
 import { h, killMatrixTable, latencyChart, timelineChart } from './html-charts.ts';
 import type { CertificationReport, ReportedCheck } from './model.ts';
-import { familyOf, severityOf } from './severity.ts';
+import { severityOf } from './severity.ts';
 import { checkLabel, evidenceSummary } from './text.ts';
 
 const DEFAULT_SLO_P95_MS = 100;
 const KAT_FAMILIES = ['kat/acvp', 'kat/wycheproof', 'kat/drbg', 'kat/accumulated', 'kat/xwing'];
+/** The vector set a known-answer check reads: its first two id segments (kat/acvp, kat/wycheproof). */
+const vectorSet = (id: string) => id.split('/').slice(0, 2).join('/');
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #d0d7de}
@@ -67,7 +69,7 @@ function cell(r: CertificationReport, cs: readonly ReportedCheck[]): string {
 }
 
 function katMatrix(r: CertificationReport): string {
-  const kat = r.checks.filter((c) => KAT_FAMILIES.includes(familyOf(c.id)));
+  const kat = r.checks.filter((c) => KAT_FAMILIES.includes(vectorSet(c.id)));
   if (!kat.length) return noData('no known-answer checks ran', 'kat/*');
   const head = KAT_FAMILIES.map((f) => `<th>${h(f)}</th>`).join('');
   const rows = r.backends
@@ -76,7 +78,7 @@ function katMatrix(r: CertificationReport): string {
         `<tr><th>${h(b.name)} <small>${h(b.version)}</small></th>${KAT_FAMILIES.map((f) =>
           cell(
             r,
-            kat.filter((c) => c.backend === b.name && familyOf(c.id) === f),
+            kat.filter((c) => c.backend === b.name && vectorSet(c.id) === f),
           ),
         ).join('')}</tr>`,
     )
@@ -116,8 +118,13 @@ function chaosSection(r: CertificationReport): string {
 function selftestSection(r: CertificationReport): string {
   const { found, malformed } = collectEvidence(r.checks, 'killMatrix');
   const bad = malformed.length ? `<p class="warn">Malformed evidence.killMatrix in ${h(malformed.join(', '))}.</p>` : '';
-  if (!found.length) return noData('no selftest kill matrix', 'selftest/*') + bad;
-  return found.map((f) => killMatrixTable(f.checkId, f.value)).join('') + bad;
+  const derived = killMatrixFromSelftest(r.checks);
+  if (!found.length && !derived) return noData('no selftest kill matrix', 'selftest/*') + bad;
+  return (
+    (derived ? killMatrixTable('selftest (families x mutants)', derived) : '') +
+    found.map((f) => killMatrixTable(f.checkId, f.value)).join('') +
+    bad
+  );
 }
 
 function findingsSection(r: CertificationReport): string {

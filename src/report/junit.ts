@@ -2,7 +2,8 @@
 // classname is the check family; a skip carries its reason, a failure the
 // evidence summary and the severity.
 import type { CertificationReport, ReportedCheck } from './model.ts';
-import { familyOf, severityOf } from './severity.ts';
+import { familyOf } from '../check/family.ts';
+import { severityOf } from './severity.ts';
 import { checkLabel, evidenceSummary, truncate, xmlEscape as x } from './text.ts';
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { CertificationReport, ReportedCheck } from './model.ts';
-import { familyOf, type Severity, severityOf } from './severity.ts';
+import { familyOf } from '../check/family.ts';
+import { type Severity, severityOf } from './severity.ts';
 import { checkLabel, evidenceSummary, truncate } from './text.ts';
 
 /** GitHub code scanning: at most 25 000 results per run, 20 runs per file, 10 MB gzip-compressed upload. */
@@ -49,9 +50,12 @@ function result(c: ReportedCheck, r: CertificationReport): Record<string, unknow
 export function buildSarif(r: CertificationReport, maxResults: number = SARIF_LIMITS.resultsPerRun): Record<string, unknown> {
   const failed = r.checks.filter((c) => c.status === 'fail');
   const kept = failed.slice(0, maxResults);
-  const families = [...new Set(r.checks.map((c) => familyOf(c.id)))].sort();
+  // One pass: the first check of each family names the family's severity.
+  const firstOfFamily = new Map<string, ReportedCheck>();
+  for (const c of r.checks) if (!firstOfFamily.has(familyOf(c.id))) firstOfFamily.set(familyOf(c.id), c);
+  const families = [...firstOfFamily.keys()].sort();
   const rules = families.map((f) => {
-    const sev = severityOf(f) ?? severityOf(r.checks.find((c) => familyOf(c.id) === f)?.id ?? f);
+    const sev = severityOf(firstOfFamily.get(f)?.id ?? f);
     return {
       id: f,
       name: f.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : '')),

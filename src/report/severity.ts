@@ -99,8 +99,3 @@ export function severityOf(checkId: string): SeverityRule | undefined {
   for (const r of SEVERITY_TABLE) if (covers(r.prefix, checkId) && (!best || r.prefix.length > best.prefix.length)) best = r;
   return best;
 }
-
-/** A check's family: its first two id segments ("kat/acvp", "mesh/handshake"), stable across algorithms. */
-export function familyOf(checkId: string): string {
-  return checkId.split('/').slice(0, 2).join('/');
-}

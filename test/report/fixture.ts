@@ -136,6 +136,20 @@ export function fixtureChecks(): CheckResult[] {
       },
     },
     {
+      id: 'selftest/kat/acvp/*/encapsulationKeyCheck',
+      title: 'every mutant aimed at kat/acvp/*/encapsulationKeyCheck makes it fail',
+      status: 'pass',
+      durationMs: 900,
+      evidence: {
+        family: 'kat/acvp/*/encapsulationKeyCheck',
+        reference: { checks: 3, skipped: 0, failed: [] },
+        mutants: [
+          { mutant: 'mlkem-no-modulus-check', kind: 'backend', outcome: 'killed' },
+          { mutant: 'reversed-ek', kind: 'backend', outcome: 'not-reached' },
+        ],
+      },
+    },
+    {
       id: 'selftest/kat',
       title: 'kill matrix',
       status: 'pass',
