@@ -78,7 +78,10 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
       checkSwitches();
       const fromEnv = backendFromEnv();
       // Read policies and waivers before the run: a bad file is a usage error, not a failed gate.
-      const policySet = flags.policy !== undefined || name === 'certify' ? loadPolicySet(flags.policy && resolve(flags.policy)) : undefined;
+      const policySet =
+        flags.policy !== undefined || flags.waivers !== undefined || name === 'certify'
+          ? loadPolicySet(flags.policy && resolve(flags.policy))
+          : undefined;
       const waivers = flags.waivers ? loadWaivers(resolve(flags.waivers), new Date()) : undefined;
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
