@@ -63,7 +63,8 @@ function cell(r: CertificationReport, cs: readonly ReportedCheck[]): string {
     : cs.every((c) => c.status === 'skip')
       ? 'skip'
       : 'ok';
-  const checks = `${cs.filter((c) => c.status === 'pass').length}/${cs.length} checks`;
+  const skipped = cs.filter((c) => c.status === 'skip').length;
+  const checks = `${cs.filter((c) => c.status === 'pass').length}/${cs.length} checks${skipped ? ` (${skipped} skipped)` : ''}`;
   const title = cs.map((c) => `${c.id}: ${c.status}${c.status !== 'pass' ? ` (${evidenceSummary(c)})` : ''}`).join('\n');
   return `<td class="${cls}" title="${h(title)}">${checks}${cases.t ? `<br><small>${cases.p}/${cases.t} cases</small>` : ''}</td>`;
 }
