@@ -19,6 +19,10 @@ import { registerBenchCommand } from '../bench/slo/cli.ts';
 import { registerMeshCommands } from './mesh/node/commands.ts';
 import { registerVectorsCommand } from '../vectors/cli.ts';
 import { defaultVectorsDir } from '../vectors/discover.ts';
+import { loadPolicySet } from './policy/rules.ts';
+import { loadWaivers } from './policy/waivers.ts';
+import { registerPolicyCommands } from './policy/cli.ts';
+import { registerReportCommands } from './report/cli.ts';
 
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
@@ -39,6 +43,8 @@ interface RunFlags {
   seed?: number;
   only?: string;
   jobs: number;
+  policy?: string;
+  waivers?: string;
 }
 
 function parseJobs(v: string): number {
@@ -67,9 +73,17 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
       parseJobs,
       Math.min(2, availableParallelism()),
     )
+    .option('--policy <path>', 'policy file or folder of policies (default: the built-in set, policies/)')
+    .option('--waivers <file>', 'waivers YAML: findings accepted until an expiry at most 90 days ahead')
     .action(async (flags: RunFlags) => {
       checkSwitches();
       const fromEnv = backendFromEnv();
+      // Read policies and waivers before the run: a bad file is a usage error, not a failed gate.
+      const policySet =
+        flags.policy !== undefined || flags.waivers !== undefined || name === 'certify'
+          ? loadPolicySet(flags.policy && resolve(flags.policy))
+          : undefined;
+      const waivers = flags.waivers ? loadWaivers(resolve(flags.waivers), new Date()) : undefined;
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
       const backends = flags.backend?.length ? flags.backend : fromEnv ? [fromEnv] : [...DEFAULT_BACKENDS];
@@ -84,11 +98,14 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
         only: flags.only,
         jobs: flags.jobs,
         progress: createProgress(),
+        policySet,
+        waivers,
       });
       const s = report.summary;
       process.stdout.write(
-        `${report.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${seed})\n` +
+        `${report.verdict === 'pass' ? (report.policy?.outcome === 'passed-with-waivers' ? 'PASS (with waivers)' : 'PASS') : 'FAIL'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${seed})\n` +
           report.verdictReasons.map((r) => `  ${r}\n`).join('') +
+          (report.policy?.warnings ?? []).map((w) => `warning: ${w}\n`).join('') +
           report.checks
             .filter((c) => c.id === 'kat/vectors' && c.status === 'skip')
             .map((c) => `warning: no known-answer vectors ran: ${c.reason}\n`)
@@ -168,6 +185,8 @@ export function buildProgram(): Command {
   registerMeshCommands(program);
   registerToxiproxyCommand(program);
   registerBenchCommand(program);
+  registerPolicyCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { SCHEMA_VERSION, type CertificationReport } from '../report/model.ts';
 import { writeReport, type WrittenReport } from '../report/write.ts';
-import { decide } from './gate.ts';
+import { evaluateReport, failingReasons } from '../policy/evaluate.ts';
+import { loadPolicySet, type PolicySet } from '../policy/rules.ts';
+import type { Waiver } from '../report/model.ts';
+import { decide, structuralReasons } from './gate.ts';
 import { buildRun, type RunPlan } from './plan.ts';
 import { startWorkerPool } from './pool.ts';
 import { runChecks, type ProgressListener } from './runner.ts';
@@ -14,6 +17,9 @@ export interface RunOptions extends RunPlan {
   /** Worker processes; 1 runs every check in this process. */
   jobs?: number;
   progress?: ProgressListener;
+  /** certify: the policy set to apply (default the built-in set, policies/) and the waivers. */
+  policySet?: PolicySet;
+  waivers?: readonly Waiver[];
 }
 
 export interface RunOutcome {
@@ -72,5 +78,13 @@ export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
     summary: { total: results.length, passed: count('pass'), failed: count('fail'), skipped: count('skip') },
     checks: results,
   };
+  if (opts.command === 'certify' || opts.policySet) {
+    // The policy decides failing checks and release gaps; the gate keeps what makes a run meaningless.
+    const policy = evaluateReport(opts.policySet ?? loadPolicySet(), report, { waivers: opts.waivers });
+    const reasons = [...structuralReasons(results), ...failingReasons(policy)];
+    report.policy = policy;
+    report.verdict = reasons.length ? 'fail' : 'pass';
+    report.verdictReasons = reasons;
+  }
   return { report, written: writeReport(opts.outDir, report) };
 }

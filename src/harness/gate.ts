@@ -25,13 +25,7 @@ export function decide(results: readonly CheckResult[], profile: Profile): GateD
   const failed = results.filter((r) => r.status === 'fail');
   if (failed.length)
     reasons.push(`${failed.length} check(s) failed: ${failed.slice(0, 5).map(label).join(', ')}${failed.length > 5 ? ', …' : ''}`);
-  const skippedMandatory = results.filter((r) => r.status === 'skip' && MANDATORY.test(r.id));
-  if (skippedMandatory.length)
-    reasons.push(`${skippedMandatory.length} mandatory check(s) skipped: ${skippedMandatory.slice(0, 5).map(label).join(', ')}`);
-  const backends = [...new Set(results.flatMap((r) => (r.backend ? [r.backend] : [])))];
-  for (const b of backends) {
-    if (!results.some((r) => r.backend === b && r.status === 'pass')) reasons.push(`backend ${b} passed no check at all`);
-  }
+  reasons.push(...structuralReasons(results));
   if (profile === 'release') {
     const gaps = results.filter((r) => r.status === 'skip' && !isUnsupportedSkip(r));
     if (gaps.length)
@@ -39,4 +33,22 @@ export function decide(results: readonly CheckResult[], profile: Profile): GateD
   }
   if (results.length === 0) reasons.push('no checks ran');
   return { verdict: reasons.length ? 'fail' : 'pass', reasons };
+}
+
+/**
+ * What makes a run meaningless whatever the policy says: a mandatory check
+ * skipped, a backend that passed nothing. Failing checks and release gaps
+ * are the policy's to judge (src/policy, policies/report.yaml), so that a
+ * waiver can accept them visibly.
+ */
+export function structuralReasons(results: readonly CheckResult[]): string[] {
+  const reasons: string[] = [];
+  const skippedMandatory = results.filter((r) => r.status === 'skip' && MANDATORY.test(r.id));
+  if (skippedMandatory.length)
+    reasons.push(`${skippedMandatory.length} mandatory check(s) skipped: ${skippedMandatory.slice(0, 5).map(label).join(', ')}`);
+  const backends = [...new Set(results.flatMap((r) => (r.backend ? [r.backend] : [])))];
+  for (const b of backends) {
+    if (!results.some((r) => r.backend === b && r.status === 'pass')) reasons.push(`backend ${b} passed no check at all`);
+  }
+  return reasons;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, type CertificationReport } from '../../src/report/model.ts';
-import { writeReport } from '../../src/report/write.ts';
+import { REPORT_FILES, writeReport } from '../../src/report/write.ts';
 
 function report(over: Partial<CertificationReport> = {}): CertificationReport {
   return {
@@ -36,15 +36,15 @@ function report(over: Partial<CertificationReport> = {}): CertificationReport {
 }
 
 describe('writeReport', () => {
-  it('writes certification.json and summary.md, leaving no temporary files', () => {
+  it('writes every report file, leaving no temporary files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     writeReport(dir, report());
-    expect(readdirSync(dir).sort()).toEqual(['certification.json', 'summary.md']);
+    expect(readdirSync(dir).sort()).toEqual(Object.values(REPORT_FILES).sort());
     expect(JSON.parse(readFileSync(join(dir, 'certification.json'), 'utf8')).seed).toBe(7);
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(md).toMatch(/❌ PQC certification \(kat, pr\): FAIL/);
     expect(md).toMatch(
-      /`kat\/x` \(noble\) \| k differs; file: a.json; tcId: 3; case: tcId 3; field: k; offset: 5; expected: aa; actual: bb/,
+      /`kat\/x` \(noble\) \| unclassified \| k differs; file: a.json; tcId: 3; case: tcId 3; field: k; offset: 5; expected: aa; actual: bb/,
     );
   });
 
