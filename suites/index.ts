@@ -14,17 +14,20 @@ import { controlMutants } from './control/mutants.ts';
 import type { MutantSpec } from './mutant.ts';
 import { sloMutants } from './slo/mutants.ts';
 import { sloSuite } from './slo/index.ts';
+import { negativeMutants } from './negative/mutants.ts';
+import { negativeSuite } from './negative/index.ts';
 
 /** What `kat` runs: the backends alone. */
 export const KAT_SUITES: readonly HarnessSuite[] = [cryptoSuite, katSuite];
 
 /** What `certify` runs (and what selftest judges). */
-export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite, controlSuite, sloSuite];
+export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, negativeSuite, fallbackSuite, controlSuite, sloSuite];
 
 export const MUTANTS: readonly MutantSpec[] = [
   ...cryptoMutants,
   ...katMutants,
   ...meshMutants,
+  ...negativeMutants,
   ...fallbackMutants,
   ...controlMutants,
   ...sloMutants,

@@ -1,0 +1,34 @@
+// The negative suites: attacks with a protocol-aware attacker in the path
+// (suites/negative/attacker/), each check naming the clause of docs/mesh.md
+// it tests. They run the subject's protocol seams and first backend on both
+// sides of an in-process handshake and channel, so selftest can substitute
+// protocol and backend mutants.
+import type { Check } from '../../src/check/evidence.ts';
+import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
+import type { HarnessSuite } from '../env.ts';
+import { brokenKemChecks } from './checks/broken-kem.ts';
+import { downgradeChecks } from './checks/downgrade.ts';
+import { handshakeChecks } from './checks/handshake.ts';
+import { identityChecks } from './checks/identity.ts';
+import { lengthChecks } from './checks/lengths.ts';
+import { recordChecks } from './checks/records.ts';
+import { toCheck, type NegativeCheck } from './clause.ts';
+
+export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
+  ...brokenKemChecks,
+  ...lengthChecks,
+  ...downgradeChecks,
+  ...identityChecks,
+  ...handshakeChecks,
+  ...recordChecks,
+];
+
+export const negativeSuite: HarnessSuite = {
+  name: 'negative',
+  checks: (env): Check[] => {
+    const backend = env.backends[0];
+    if (!backend) return [];
+    const subject = { protocol: env.protocol ?? referenceProtocol, backend };
+    return NEGATIVE_CHECKS.map((c) => toCheck(c, () => subject));
+  },
+};

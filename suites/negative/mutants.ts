@@ -1,0 +1,12 @@
+// The mutants that must fail each negative family (selftest runs them).
+import type { MutantSpec } from '../mutant.ts';
+
+const protocol = (name: string, kills: string[]): MutantSpec => ({ name, kind: 'protocol', module: `test/mutants/mesh/${name}.ts`, kills });
+
+export const negativeMutants: readonly MutantSpec[] = [
+  // Encapsulation without the FIPS 203 §7.2 modulus check: the q-coefficient shares get through.
+  { name: 'mlkem-no-modulus-check', kind: 'backend', module: 'test/mutants/mlkem-no-modulus-check.ts', kills: ['negative/broken-kem'] },
+  protocol('skips-transcript-signature', ['negative/downgrade', 'negative/identity', 'negative/handshake']),
+  protocol('fixed-size-signature-buffer', ['negative/lengths']),
+  protocol('no-replay-window', ['negative/records', 'negative/key-desync']),
+];
