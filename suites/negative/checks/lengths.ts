@@ -5,7 +5,9 @@
 // counts. pr runs a seeded sample of lengths; release runs all of them.
 import { pass, type Verdict } from '../../../src/check/evidence.ts';
 import { deriveSeed } from '../../../src/check/property.ts';
-import { FrameType } from '../../../src/mesh/protocol/wire.ts';
+import { FrameReader, FrameType, LIMITS, MAX_FRAME_BYTES } from '../../../src/mesh/protocol/wire.ts';
+import { fail } from '../../../src/check/evidence.ts';
+import { reasonOf } from '../../../src/mesh/protocol/errors.ts';
 import { Attacker, frameOf, rewrite, type Rule } from '../attacker/attacker.ts';
 import { BYTES_FIELDS, LIST_FIELDS, type BytesField } from '../attacker/fields.ts';
 import { prng } from '../attacker/prng.ts';
@@ -158,4 +160,59 @@ const listChecks = LIST_FIELDS.flatMap((field) =>
   ),
 );
 
-export const lengthChecks: NegativeCheck[] = [...fieldChecks, ...cutChecks, ...trailingChecks, ...listChecks];
+/** Frame headers the reader must refuse from the first bytes (§2.1.1). */
+const headerChecks = (
+  [
+    ['zero-length', 0, FrameType.HELLO],
+    ['oversized', MAX_FRAME_BYTES + 1, FrameType.HELLO],
+    ['unknown-type', 10, 9],
+  ] as const
+).map(
+  ([name, len, type]): NegativeCheck => ({
+    id: `lengths/frame-${name}`,
+    clause: '2.1.1',
+    title: `a frame header with ${name === 'unknown-type' ? `type ${type}` : `length ${len}`} is refused with bad_frame before its body is read`,
+    run: async () => {
+      const head = new Uint8Array(5);
+      new DataView(head.buffer).setUint32(0, len);
+      head[4] = type;
+      try {
+        const frames = new FrameReader().push(head);
+        return fail(`the reader accepted the header (${frames.length} frames) and waits for the body`, { len, type });
+      } catch (e) {
+        const reason = reasonOf(e);
+        return reason === 'bad_frame'
+          ? pass({ len, type, refusedWith: reason })
+          : fail(`refused with ${reason}, expected bad_frame`, { len, type });
+      }
+    },
+  }),
+);
+
+/** A field one byte over its ceiling (§2.2.1): refused by the decoder, whatever else is wrong. */
+const overLimitChecks = (
+  [
+    ['HELLO.certificate', LIMITS.certificate],
+    ['HELLO.keyShare', LIMITS.keyShare],
+    ['ACCEPT.ciphertext', LIMITS.ciphertext],
+    ['ACCEPT.signature', LIMITS.signature],
+    ['FINISH.signature', LIMITS.signature],
+  ] as const
+).map(([key, limit]): NegativeCheck => {
+  const field = BYTES_FIELDS.find((f) => `${f.message}.${f.name}` === key)!;
+  return {
+    id: `lengths/${key}/over-limit`,
+    clause: '2.2.1',
+    title: `${key} of ${limit + 1} bytes (its limit + 1) is refused with bad_frame`,
+    run: (s) => resized(s, field, () => limit + 1, `${key} := ${limit + 1} bytes`, 'bad_frame'),
+  };
+});
+
+export const lengthChecks: NegativeCheck[] = [
+  ...headerChecks,
+  ...fieldChecks,
+  ...overLimitChecks,
+  ...cutChecks,
+  ...trailingChecks,
+  ...listChecks,
+];
