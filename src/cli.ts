@@ -45,6 +45,7 @@ interface RunFlags {
   jobs: number;
   policy?: string;
   waivers?: string;
+  expected?: string;
 }
 
 function parseJobs(v: string): number {
@@ -67,6 +68,7 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     .addOption(new Option('-p, --profile <profile>', 'pr (fast gate) or release (full size)').choices(['pr', 'release']).default('pr'))
     .option('--seed <n>', 'root seed for every random choice (default: random, printed)', parseSeed)
     .option('--only <text>', 'run only checks whose id contains this text')
+    .option('--expected <file>', 'expected-results baseline (e.g. expected.json): a deviation or an XPASS fails the run')
     .option(
       '-j, --jobs <n>',
       'worker processes running checks side by side (default: one per core, at most 2)',
@@ -100,6 +102,7 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
         progress: createProgress(),
         policySet,
         waivers,
+        ...(flags.expected ? { expected: resolve(flags.expected) } : {}),
       });
       const s = report.summary;
       process.stdout.write(

@@ -8,6 +8,7 @@ import { evaluateReport, failingReasons } from '../policy/evaluate.ts';
 import { loadPolicySet, type PolicySet } from '../policy/rules.ts';
 import type { Waiver } from '../report/model.ts';
 import { decide, structuralReasons } from './gate.ts';
+import { compareWithBaseline, loadBaseline, withoutAccepted } from './expected.ts';
 import { buildRun, type RunPlan } from './plan.ts';
 import { startWorkerPool } from './pool.ts';
 import { runChecks, type ProgressListener } from './runner.ts';
@@ -20,6 +21,8 @@ export interface RunOptions extends RunPlan {
   /** certify: the policy set to apply (default the built-in set, policies/) and the waivers. */
   policySet?: PolicySet;
   waivers?: readonly Waiver[];
+  /** Expected-results baseline (expected.json): accepted failures; deviations and XPASS fail the run. */
+  expected?: string;
 }
 
 export interface RunOutcome {
@@ -45,6 +48,8 @@ export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
     vectorsDir: opts.vectorsDir,
     only: opts.only,
   };
+  // Read before any check runs, so a bad baseline fails at once.
+  const baseline = opts.expected ? loadBaseline(opts.expected) : undefined;
   const pool = (opts.jobs ?? 1) > 1 ? startWorkerPool(plan, opts.jobs as number) : undefined;
   let run: Awaited<ReturnType<typeof buildRun>>;
   try {
@@ -55,7 +60,10 @@ export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
   }
   const backends = run.backends;
   const results = pool ? await pool.run(run, opts.progress) : await runChecks(run.checks, run.ctx, opts.progress);
-  const gate = decide(results, opts.profile);
+  const comparison = baseline && compareWithBaseline(results, baseline);
+  // The gate and the policy judge what the baseline does not accept; its deviations are added below.
+  const judged = comparison ? withoutAccepted(results, comparison) : results;
+  const gate = decide(judged, opts.profile);
   const count = (s: string) => results.filter((r) => r.status === s).length;
   const report: CertificationReport = {
     schemaVersion: SCHEMA_VERSION,
@@ -80,11 +88,21 @@ export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
   };
   if (opts.command === 'certify' || opts.policySet) {
     // The policy decides failing checks and release gaps; the gate keeps what makes a run meaningless.
-    const policy = evaluateReport(opts.policySet ?? loadPolicySet(), report, { waivers: opts.waivers });
-    const reasons = [...structuralReasons(results), ...failingReasons(policy)];
+    const policy = evaluateReport(opts.policySet ?? loadPolicySet(), { ...report, checks: judged }, { waivers: opts.waivers });
+    const reasons = [...structuralReasons(judged), ...failingReasons(policy)];
     report.policy = policy;
     report.verdict = reasons.length ? 'fail' : 'pass';
     report.verdictReasons = reasons;
+  }
+  if (comparison) {
+    if (comparison.diff.length) {
+      report.verdict = 'fail';
+      report.verdictReasons.push(
+        `deviations from ${opts.expected} (${comparison.xpass.length} XPASS):`,
+        ...comparison.diff.map((d) => `  ${d}`),
+      );
+    }
+    if (comparison.accepted.length) report.verdictReasons.push(`${comparison.accepted.length} failure(s) accepted by ${opts.expected}`);
   }
   return { report, written: writeReport(opts.outDir, report) };
 }
