@@ -12,6 +12,7 @@ import type { Profile } from './check/evidence.ts';
 import type { Command as HarnessCommand } from './harness/profiles.ts';
 import { createProgress } from './cli/progress.ts';
 import { renderKillMatrix } from './cli/kill-matrix.ts';
+import { reportCoverage, rerunUnderCoverage, writeNodeCoverage } from './cli/node-coverage.ts';
 import { serveAsWorker } from './harness/worker.ts';
 import { registerMatrixCommand } from './harness/matrix/command.ts';
 import { registerToxiproxyCommand } from '../chaos/toxiproxy/cli.ts';
@@ -46,6 +47,7 @@ interface RunFlags {
   policy?: string;
   waivers?: string;
   expected?: string;
+  nodeCoverage?: boolean;
 }
 
 function parseJobs(v: string): number {
@@ -68,6 +70,8 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     .addOption(new Option('-p, --profile <profile>', 'pr (fast gate) or release (full size)').choices(['pr', 'release']).default('pr'))
     .option('--seed <n>', 'root seed for every random choice (default: random, printed)', parseSeed)
     .option('--only <text>', 'run only checks whose id contains this text')
+    .option('--node-coverage', 'record which lines of src/mesh/protocol and src/mesh/node the checks reached (V8 + c8; on in release)')
+    .option('--no-node-coverage', 'do not record node coverage, even in release')
     .option('--expected <file>', 'expected-results baseline (e.g. expected.json): a deviation or an XPASS fails the run')
     .option(
       '-j, --jobs <n>',
@@ -79,6 +83,19 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     .option('--waivers <file>', 'waivers YAML: findings accepted until an expiry at most 90 days ahead')
     .action(async (flags: RunFlags) => {
       checkSwitches();
+      const coverage = flags.nodeCoverage ?? flags.profile === 'release';
+      if (coverage && !process.env.NODE_V8_COVERAGE) {
+        const out = resolve(flags.out);
+        const code = await rerunUnderCoverage(join(out, '.v8-coverage'));
+        const headline = writeNodeCoverage(
+          out,
+          reportCoverage(join(out, '.v8-coverage'), join(out, 'coverage')),
+          `${name} --only ${flags.only ?? '(all)'}`,
+        );
+        process.stdout.write(`${headline}\n`);
+        process.exitCode = code;
+        return;
+      }
       const fromEnv = backendFromEnv();
       // Read policies and waivers before the run: a bad file is a usage error, not a failed gate.
       const policySet =
