@@ -79,6 +79,7 @@ export const SEVERITY_TABLE: readonly SeverityRule[] = [
   { prefix: 'mesh/wire', severity: 'protocol', source: 'docs/mesh.md "Wire format": strict decoding, bad_frame' },
   { prefix: 'mesh/handshake', severity: 'protocol', source: 'docs/mesh.md "Handshake": signatures over the transcript, downgrade defence' },
   { prefix: 'mesh/channel', severity: 'protocol', source: 'docs/mesh.md "Channels": per-direction keys, replay window' },
+  { prefix: 'negative', severity: 'protocol', source: 'docs/mesh.md numbered clauses: each negative check names the clause it tests' },
   { prefix: 'control', severity: 'protocol', source: 'docs/mesh.md control plane: signed gossip, quorum certificates' },
   { prefix: 'chaos', severity: 'protocol', source: 'docs/mesh.md membership: partitions never both commit; convergence after heal' },
   { prefix: 'fallback', severity: 'protocol', source: 'docs/fallback-and-metrics.md: fallback alert, recovery, TTL fails closed' },

@@ -80,7 +80,14 @@ const replayOf = (at: number, from: number): Rule =>
 /** Holds frame `at` back and sends it after frame `after`. */
 function reorder(a: Attacker, at: number, after: number): Attacker {
   return a
-    .on({ name: `hold record ${at}`, matches: nth(at), act: (f: InFlight, x) => (x.hold('i2r', f.frame), []) })
+    .on({
+      name: `hold record ${at}`,
+      matches: nth(at),
+      act: (f: InFlight, x) => {
+        x.hold('i2r', f.frame);
+        return [];
+      },
+    })
     .on({ name: `release record ${at} after ${after}`, matches: nth(after), act: (f, x) => [f.frame, ...x.release('i2r')] });
 }
 
@@ -311,11 +318,11 @@ const desyncCases: Case[] = [
     contents: msgs(2),
     attacker: async (_p, s) => {
       const restarted = await pair(s);
+      // Its records 0 and 1; record 1 arrives where the old session expects seq 1.
+      restarted.sender.seal(app(0));
+      const second = restarted.sender.seal(app(1));
       return new Attacker().on(
-        // Its records 0 and 1; record 1 arrives where the old session expects seq 1.
-        replaceWith('record 1 := restarted sender record 1', nth(1), () => [
-          { type: FrameType.RECORD, body: encodeRecord((restarted.sender.seal(app(0)), restarted.sender.seal(app(1)))) },
-        ]),
+        replaceWith('record 1 := restarted sender record 1', nth(1), () => [{ type: FrameType.RECORD, body: encodeRecord(second) }]),
       );
     },
     delivered: names(0),
