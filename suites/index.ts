@@ -14,12 +14,14 @@ import { controlMutants } from './control/mutants.ts';
 import type { MutantSpec } from './mutant.ts';
 import { sloMutants } from './slo/mutants.ts';
 import { sloSuite } from './slo/index.ts';
+import { chaosMutants } from './chaos/mutants.ts';
+import { chaosSuite } from './chaos/index.ts';
 
 /** What `kat` runs: the backends alone. */
 export const KAT_SUITES: readonly HarnessSuite[] = [cryptoSuite, katSuite];
 
 /** What `certify` runs (and what selftest judges). */
-export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite, controlSuite, sloSuite];
+export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, fallbackSuite, controlSuite, sloSuite, chaosSuite];
 
 export const MUTANTS: readonly MutantSpec[] = [
   ...cryptoMutants,
@@ -28,4 +30,5 @@ export const MUTANTS: readonly MutantSpec[] = [
   ...fallbackMutants,
   ...controlMutants,
   ...sloMutants,
+  ...chaosMutants,
 ];

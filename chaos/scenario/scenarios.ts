@@ -2,6 +2,8 @@
 // chaos/nemesis/schedule.ts with its timing and bounds. split-brain is the
 // halves partition on 5 nodes (2|3) that runs in every PR; every other
 // partition spec and link fault is one scenario of its own.
+import { ConfigError } from '../../src/errors.ts';
+
 export interface ScenarioSpec {
   name: string;
   nemesis: string;
@@ -50,6 +52,6 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
 
 export function scenarioNamed(name: string): ScenarioSpec {
   const s = SCENARIOS.find((x) => x.name === name);
-  if (!s) throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
+  if (!s) throw new ConfigError(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
   return s;
 }
