@@ -24,6 +24,7 @@ import { loadPolicySet } from './policy/rules.ts';
 import { loadWaivers } from './policy/waivers.ts';
 import { registerPolicyCommands } from './policy/cli.ts';
 import { registerReportCommands } from './report/cli.ts';
+import { registerChaosCommand } from './cli/chaos.ts';
 
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
@@ -207,6 +208,7 @@ export function buildProgram(): Command {
   registerBenchCommand(program);
   registerPolicyCommands(program);
   registerReportCommands(program);
+  registerChaosCommand(program);
   return program;
 }
 

@@ -16,12 +16,22 @@ import { sloMutants } from './slo/mutants.ts';
 import { sloSuite } from './slo/index.ts';
 import { negativeMutants } from './negative/mutants.ts';
 import { negativeSuite } from './negative/index.ts';
+import { chaosMutants } from './chaos/mutants.ts';
+import { chaosSuite } from './chaos/index.ts';
 
 /** What `kat` runs: the backends alone. */
 export const KAT_SUITES: readonly HarnessSuite[] = [cryptoSuite, katSuite];
 
 /** What `certify` runs (and what selftest judges). */
-export const CERTIFY_SUITES: readonly HarnessSuite[] = [...KAT_SUITES, meshSuite, negativeSuite, fallbackSuite, controlSuite, sloSuite];
+export const CERTIFY_SUITES: readonly HarnessSuite[] = [
+  ...KAT_SUITES,
+  meshSuite,
+  negativeSuite,
+  fallbackSuite,
+  controlSuite,
+  sloSuite,
+  chaosSuite,
+];
 
 export const MUTANTS: readonly MutantSpec[] = [
   ...cryptoMutants,
@@ -31,4 +41,5 @@ export const MUTANTS: readonly MutantSpec[] = [
   ...fallbackMutants,
   ...controlMutants,
   ...sloMutants,
+  ...chaosMutants,
 ];
