@@ -91,6 +91,7 @@ export class MeshMetrics {
   private readonly sendRejections: Counter<'reason'>;
   private readonly preauthRejections: Counter<'reason'>;
   private reachableSource: (() => number) | undefined;
+  private controlSource: (() => { members: number; minority: boolean }) | undefined;
 
   constructor(options: MeshMetricsOptions = {}) {
     this.registry = new Registry();
@@ -148,6 +149,23 @@ export class MeshMetrics {
       registers,
       collect() {
         if (metrics.reachableSource) this.set(metrics.reachableSource());
+      },
+    });
+    // Control-plane membership (docs/control-plane.md §3), read at every scrape.
+    new Gauge({
+      name: 'mesh_members',
+      help: 'Configured control-plane members at the current membership epoch, this node included.',
+      registers,
+      collect() {
+        if (metrics.controlSource) this.set(metrics.controlSource().members);
+      },
+    });
+    new Gauge({
+      name: 'mesh_partition_minority',
+      help: '1 while this node reaches no strict majority of the members (itself included): it commits nothing, queues proposals.',
+      registers,
+      collect() {
+        if (metrics.controlSource) this.set(metrics.controlSource().minority ? 1 : 0);
       },
     });
     this.sendRejections = new Counter({
@@ -260,6 +278,11 @@ export class MeshMetrics {
   /** Computes mesh_peers_reachable at every scrape, so it is never stale. */
   peersReachableFrom(source: () => number): void {
     this.reachableSource = source;
+  }
+
+  /** mesh_members and mesh_partition_minority from the control plane's membership. */
+  controlFrom(source: () => { members: number; minority: boolean }): void {
+    this.controlSource = source;
   }
 
   setPeersReachable(count: number): void {

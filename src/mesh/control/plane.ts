@@ -34,6 +34,8 @@ export interface ControlPlaneOptions {
   /** Re-send a proposal still voting after this long (default 4 heartbeats). */
   retryAfterMs?: number;
   protocol?: ControlProtocol;
+  /** Prefix of proposal ids ("node-1/7/" with the incarnation), so ids never repeat across restarts. */
+  proposalPrefix?: string;
   /** A committed entry; the caller applies what the node must (close a revoked peer's sessions). */
   onCommit?: (e: CertifiedEntry) => void;
 }
@@ -86,6 +88,7 @@ export class ControlPlane {
       clock: opts.clock,
       membership: () => this.membership.status(),
       onCommit: (e) => this.applyCommit(e),
+      proposalPrefix: opts.proposalPrefix,
     });
   }
 

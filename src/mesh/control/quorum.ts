@@ -393,6 +393,28 @@ export class QuorumNode {
     return out;
   }
 
+  // ---- persistence (the node writes these before it sends, docs/control-plane.md §8) ----
+
+  /** This node's own votes in slots not yet committed. */
+  ownVotes(): Vote[] {
+    return [...this.myVotes.values()].flat();
+  }
+
+  /**
+   * Votes this node signed before a restart: remembered again, so the
+   * restarted node never signs a second vote in a slot and round. Votes of
+   * another voter, an old epoch or a committed slot are ignored.
+   */
+  restoreOwnVotes(votes: readonly Vote[]): void {
+    for (const v of votes) {
+      if (v.voter !== this.self || v.epoch !== this.members().epoch || v.slot <= this.log.lastSlot) continue;
+      if ((this.myVotes.get(v.slot) ?? []).some((x) => x.round === v.round)) continue;
+      this.myVotes.set(v.slot, [...(this.myVotes.get(v.slot) ?? []), v]);
+      this.rounds.set(v.slot, Math.max(this.round(v.slot), v.round));
+      this.recordVote(v);
+    }
+  }
+
   // ---- reading --------------------------------------------------------------
 
   proposalList(): Proposal[] {

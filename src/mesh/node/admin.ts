@@ -16,6 +16,7 @@ import { MAX_TIMER_MS, splitAddress } from './config.ts';
 import { reasonOf } from '../protocol/errors.ts';
 import type { MeshNode } from './node.ts';
 import { OutboxFullError } from './peer.ts';
+import { EVENT_KINDS, MAX_EVENT_PAYLOAD } from '../control/events.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -78,6 +79,17 @@ const sendBody = z.object({
 
 const handshakeBody = z.object({ peer: z.string({ error: 'must be a peer id string' }) });
 
+const proposeBody = z.object({
+  kind: z.enum(EVENT_KINDS, { error: `must be one of ${EVENT_KINDS.join(', ')}` }),
+  /** revoke: the node id; rotate-ca: the new CA certificate (hex); policy: the policy text. */
+  payload: z.string({ error: 'must be a string' }).max(MAX_EVENT_PAYLOAD, `must be at most ${MAX_EVENT_PAYLOAD} characters`),
+});
+
+const linksBody = z.object({
+  peer: z.string({ error: 'must be a peer id string' }),
+  up: z.boolean({ error: 'must be true or false' }),
+});
+
 /** 400 naming the first bad field, e.g. `field "timeoutMs": must be positive`; a non-object body is named as such. */
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -126,6 +138,25 @@ const ROUTES: Record<string, { handler: Handler; public?: boolean }> = {
     handler: async (node, req, res) => {
       const body = parseBody(handshakeBody, await readJson(req));
       reply(res, 200, await node.handshakeWith(body.peer));
+    },
+  },
+  // Control plane (docs/control-plane.md §8, docs/mesh.md "Admin API").
+  'POST /propose': {
+    handler: async (node, req, res) => {
+      const body = parseBody(proposeBody, await readJson(req));
+      reply(res, 202, node.control.propose(body.kind, body.payload));
+    },
+  },
+  'GET /log': {
+    handler: async (node, req, res) => {
+      const proposals = new URL(req.url ?? '/', 'http://admin').searchParams.get('proposals');
+      reply(res, 200, node.control.logView(proposals === '1' || proposals === 'true'));
+    },
+  },
+  'POST /links': {
+    handler: async (node, req, res) => {
+      const body = parseBody(linksBody, await readJson(req));
+      reply(res, 200, node.setLink(body.peer, body.up));
     },
   },
   'POST /rotate': {

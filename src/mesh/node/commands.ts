@@ -16,6 +16,7 @@ import { issueToDir, loadOrCreateCa, prepareMesh, selfNodeCommand, startMesh } f
 import { MeshNode } from './node.ts';
 import { watchParent } from './parent-watch.ts';
 import type { MeshProtocol } from '../protocol/seams.ts';
+import type { ControlProtocol } from '../control/seams.ts';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -23,11 +24,17 @@ function positiveInt(v: string): number {
   return n;
 }
 
-/** Loads a protocol variant (a mutant) for tests; never reachable from a config file. */
-async function loadProtocol(spec: string): Promise<MeshProtocol> {
-  const mod = (await import(pathToFileURL(resolve(spec)).href)) as { default?: MeshProtocol };
-  if (!mod.default?.verifyTranscriptSignature) throw new ConfigError(`${spec} does not default-export a MeshProtocol`);
-  return mod.default;
+/**
+ * Loads a variant (a mutant) for tests; never reachable from a config file.
+ * The module default-exports a MeshProtocol (channel and handshake seams) or
+ * a ControlProtocol (control-plane seams, test/mutants/control/).
+ */
+async function loadMutant(spec: string): Promise<{ protocol?: MeshProtocol; control?: ControlProtocol }> {
+  const mod = (await import(pathToFileURL(resolve(spec)).href)) as { default?: Partial<MeshProtocol & ControlProtocol> };
+  const m = mod.default;
+  if (m?.verifyTranscriptSignature) return { protocol: m as MeshProtocol };
+  if (m?.quorumNode && m.gossipReceiver) return { control: m as ControlProtocol };
+  throw new ConfigError(`${spec} does not default-export a MeshProtocol or a ControlProtocol`);
 }
 
 export async function runNode(configFile: string, o: { mutant?: string; exitWithParent?: boolean } = {}): Promise<void> {
@@ -35,10 +42,11 @@ export async function runNode(configFile: string, o: { mutant?: string; exitWith
   // A seam that swaps protocol code is for tests only: never in production.
   if (o.mutant && productionMode()) throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
   const config = loadNodeConfig(configFile);
-  const protocol = o.mutant ? await loadProtocol(o.mutant) : undefined;
+  const { protocol, control } = o.mutant ? await loadMutant(o.mutant) : {};
   const node = await MeshNode.start({
     config,
     protocol,
+    control,
     onFallbackExpired: () => {
       process.exit(FALLBACK_EXPIRED_EXIT_CODE);
     },

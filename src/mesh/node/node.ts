@@ -26,10 +26,16 @@ import { PreauthBudget } from './preauth.ts';
 import { WarnLimiter } from './log-limiter.ts';
 import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../protocol/ciphersuites.ts';
 import { MAX_PAYLOAD_BYTES } from '../protocol/wire.ts';
+import { encodeAppMessage, MAX_CONTROL_BYTES } from '../protocol/messages.ts';
+import type { ControlProtocol } from '../control/seams.ts';
+import type { CertifiedEntry } from '../control/votes.ts';
+import { NodeControl } from './control.ts';
 
 export interface NodeOptions {
   config: NodeConfig;
   protocol?: MeshProtocol;
+  /** The control plane's seams (a mutant node replaces one; test only). */
+  control?: ControlProtocol;
   /** Overrides config.backend (in-process tests and benches). */
   backend?: CryptoBackend;
   env?: NodeJS.ProcessEnv;
@@ -64,6 +70,12 @@ export class MeshNode {
   private stopping = false;
   private readonly preauth: PreauthBudget;
   private readonly warnings: WarnLimiter;
+  /** The control plane (docs/control-plane.md §8). */
+  readonly control: NodeControl;
+  /** Peers cut off by POST /links {up: false}: no session, no handshake, no control traffic. */
+  private readonly linksDown = new Set<string>();
+  /** Peers revoked by a committed event: refused with `revoked`. */
+  private readonly revoked = new Set<string>();
 
   private constructor(
     readonly config: NodeConfig,
@@ -92,6 +104,27 @@ export class MeshNode {
       this.metrics,
     );
     this.warnings = new WarnLimiter(log);
+    this.control = new NodeControl({
+      identity,
+      backend,
+      trust,
+      peers: config.peers.map((p) => p.id),
+      heartbeatMs: config.timers.heartbeatIntervalMs,
+      incarnation: this.inbox.incarnation,
+      stateDir: config.stateDir!,
+      protocol: o.control,
+      logger: log,
+      lastHeard: (peer) => {
+        const s = this.cutOff(peer) ? undefined : this.peers.get(peer)?.session;
+        return s?.open ? s.lastHeard : undefined;
+      },
+      send: (peer, relay) => this.sendControl(peer, relay),
+      onCommit: (e) => this.applyCommit(e),
+    });
+    this.metrics.controlFrom(() => {
+      const m = this.control.plane.membership.status();
+      return { members: m.members.length, minority: m.partition === 'minority' };
+    });
   }
 
   static async start(o: NodeOptions): Promise<MeshNode> {
@@ -127,6 +160,7 @@ export class MeshNode {
     node.fallback.onExpired((expiry) => node.failClosed(expiry));
     await node.listen();
     node.startPeers();
+    node.control.start();
     return node;
   }
 
@@ -165,7 +199,10 @@ export class MeshNode {
       suites: this.suites,
       offer: peerId ? this.offerFor(peerId) : [],
       accepts: (s, p) => this.accepts(s, p),
-      isPeer: (id) => this.peers.has(id),
+      isPeer: (id) => {
+        if (this.revoked.has(id)) throw new MeshError('revoked', `${id} was revoked by a committed control-plane event`);
+        return this.peers.has(id) && !this.linksDown.has(id);
+      },
       admitHello: (claimed) => this.preauth.admitSignature(claimed),
       protocol: this.protocol,
       timeoutMs: this.config.timers.handshakeTimeoutMs,
@@ -207,6 +244,9 @@ export class MeshNode {
         reconnect: { minMs: this.config.timers.reconnectMinMs, maxMs: this.config.timers.reconnectMaxMs },
         outbox: { messages: this.config.limits.outboxMessagesPerPeer, bytes: this.config.limits.outboxBytesPerPeer },
         dial: () => this.dial(p.id, p.address),
+        onControl: (relay) => {
+          if (!this.cutOff(p.id)) this.control.receive(p.id, relay);
+        },
         logger: this.log,
       });
       this.peers.set(p.id, peer);
@@ -346,12 +386,67 @@ export class MeshNode {
       rehandshake.unref();
     }
     peer.attach(session);
+    this.control.learnCertificate(result.peer.encoded);
+    // A link cut or a revocation while this handshake ran.
+    if (this.cutOff(peer.id)) session.fail(this.cutReason(peer.id));
     this.updateSessionGauge();
     return session;
   }
 
   private updateSessionGauge(): void {
     this.metrics.setSessions([...this.peers.values()].filter((p) => p.session?.open).length);
+  }
+
+  // ---- the control plane ------------------------------------------------------
+
+  private cutOff(peer: string): boolean {
+    return this.linksDown.has(peer) || this.revoked.has(peer);
+  }
+
+  private cutReason(peer: string): MeshError {
+    return this.revoked.has(peer)
+      ? new MeshError('revoked', `${peer} was revoked by a committed control-plane event`)
+      : new MeshError('policy', `link to ${peer} cut (POST /links)`);
+  }
+
+  private sendControl(peer: string, relay: Uint8Array): boolean {
+    const s = this.cutOff(peer) ? undefined : this.peers.get(peer)?.session;
+    if (!s?.open || relay.length > MAX_CONTROL_BYTES) return false;
+    s.sendApplication(encodeAppMessage({ kind: 'control', relay }));
+    return true;
+  }
+
+  /** A committed revocation takes effect here: the node's sessions close and it is refused with `revoked`. */
+  private applyCommit(e: CertifiedEntry): void {
+    this.log.info(
+      { event: 'control_commit', slot: e.slot, kind: e.event.kind, proposalId: e.event.proposalId, payload: e.event.payload.slice(0, 128) },
+      `control slot ${e.slot} committed: ${e.event.kind}`,
+    );
+    if (e.event.kind !== 'revoke') return;
+    const id = e.event.payload;
+    if (id === this.id) {
+      this.log.warn({ event: 'revoked_self', slot: e.slot }, 'this node was revoked: its peers refuse it');
+      return;
+    }
+    const peer = this.peers.get(id);
+    if (!peer) return;
+    this.revoked.add(id);
+    peer.pause((s) => s.fail(this.cutReason(id)));
+  }
+
+  /** POST /links: cut or restore this node's traffic with a peer, both directions, heartbeats included. */
+  setLink(peerId: string, up: boolean): { peer: string; up: boolean } {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new ConfigError(`unknown peer ${peerId}`);
+    if (up) {
+      this.linksDown.delete(peerId);
+      if (!this.revoked.has(peerId)) peer.resume();
+    } else {
+      this.linksDown.add(peerId);
+      peer.pause((s) => s.fail(this.cutReason(peerId)));
+    }
+    this.log.info({ event: 'link', peer: peerId, up }, `link to ${peerId} ${up ? 'restored' : 'cut'}`);
+    return { peer: peerId, up };
   }
 
   // ---- the admin API's operations -------------------------------------------
@@ -384,7 +479,10 @@ export class MeshNode {
         connected: !!p.session?.open,
         unacknowledged: p.unacknowledged,
         session: p.session?.open ? p.session.status() : null,
+        linkUp: !this.linksDown.has(p.id),
+        revoked: this.revoked.has(p.id),
       })),
+      ...this.control.status(),
     };
   }
 
@@ -459,6 +557,7 @@ export class MeshNode {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.control.stop();
     for (const p of this.peers.values()) p.stop();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     for (const s of this.sockets) s.destroy();

@@ -47,6 +47,8 @@ export interface PeerOptions {
   outbox: OutboxLimits;
   /** Connects and runs the initiator handshake; rejects with a MeshError. */
   dial(): Promise<Session>;
+  /** A CONTROL relay (control plane) from this peer; neither queued nor acknowledged. */
+  onControl?(relay: Uint8Array): void;
   logger: Logger;
 }
 
@@ -62,6 +64,8 @@ export class Peer {
   private retryTimer: NodeJS.Timeout | undefined;
   private dialing = false;
   private stopped = false;
+  /** POST /links {up: false} or a revocation: no session with this peer until resumed. */
+  private paused = false;
 
   constructor(private readonly o: PeerOptions) {
     this.id = o.id;
@@ -78,6 +82,28 @@ export class Peer {
     this.session?.close('node stopping');
     for (const p of this.outbox.splice(0)) p.reject(new MeshError('peer_closed', 'node stopping'));
     this.outboxBytes = 0;
+  }
+
+  /** Cuts this peer off: closes its session (with `reason`) and stops dialing it. Queued messages stay queued. */
+  pause(close: (s: Session) => void): void {
+    this.paused = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.session) close(this.session);
+  }
+
+  /** Undoes pause(): the dialing side dials at once, with the backoff reset. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.backoffMs = this.o.reconnect.minMs;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.o.dials && !this.session?.open) this.connectSoon(0);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /**
@@ -133,6 +159,10 @@ export class Peer {
   /** Application bytes from the channel: deliver-and-ack DATA, settle ACKs. */
   onApplication(session: Session, bytes: Uint8Array): void {
     const m = decodeAppMessage(bytes);
+    if (m.kind === 'control') {
+      this.o.onControl?.(m.relay);
+      return;
+    }
     if (m.kind === 'data') {
       // Never acknowledge an id we skipped: a gap closes the session, and the retransmission fills it.
       if (this.o.inbox.deliver(this.id, m.id, m.payload) === 'gap')
@@ -148,7 +178,7 @@ export class Peer {
   }
 
   private connectSoon(delayMs: number): void {
-    if (this.stopped || this.dialing || this.retryTimer) return;
+    if (this.stopped || this.paused || this.dialing || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect();
@@ -156,7 +186,7 @@ export class Peer {
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped || this.dialing || this.session?.open) return;
+    if (this.stopped || this.paused || this.dialing || this.session?.open) return;
     this.dialing = true;
     try {
       const session = await this.o.dial();

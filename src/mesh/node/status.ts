@@ -1,6 +1,8 @@
 // What a node reports about itself and its peers: /status, liveness (which
 // the control plane builds membership on) and key rotation results.
 import type { FallbackController } from '../fallback/controller.ts';
+import type { MembershipStatus } from '../control/membership.ts';
+import type { NodeControlStatus } from './control.ts';
 import type { SessionStatus } from './session.ts';
 
 /** What the node knows of a peer's liveness right now, from the heartbeats. */
@@ -19,6 +21,10 @@ export interface PeerStatus extends PeerLiveness {
   connected: boolean;
   unacknowledged: number;
   session: SessionStatus | null;
+  /** False while POST /links {up: false} cuts this peer off. */
+  linkUp: boolean;
+  /** Revoked by a committed control-plane event. */
+  revoked: boolean;
 }
 
 export interface NodeStatus {
@@ -29,6 +35,10 @@ export interface NodeStatus {
   incarnation: string;
   fallback: ReturnType<FallbackController['status']>;
   peers: PeerStatus[];
+  /** Control-plane membership from the heartbeats: {members, reachable, partition, since, epoch}. */
+  membership: MembershipStatus;
+  /** Control-plane counters: gossip, quorum, merge, sent, persisted. */
+  control: NodeControlStatus;
 }
 
 export interface RotationResult {

@@ -38,6 +38,8 @@ export const FAILURE_REASONS = [
    * the reasons above stay as they were.
    */
   'record_gap',
+  /** The peer was revoked by a committed control-plane event (docs/control-plane.md §4): its sessions close, its handshakes are refused. */
+  'revoked',
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];

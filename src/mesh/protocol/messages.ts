@@ -1,4 +1,6 @@
-// Application messages carried inside channel records: DATA and its ACK.
+// Application messages carried inside channel records: DATA and its ACK,
+// and CONTROL (a control-plane relay, src/mesh/control/fanout.ts), which is
+// neither queued nor acknowledged: gossip heals its own losses (retries, digests).
 // A message id is (sender incarnation, sequence): the incarnation is a
 // counter persisted by the sender and bumped at every start, so ids never
 // repeat across restarts and receivers can deduplicate with one number per
@@ -11,12 +13,20 @@ export interface MessageId {
   seq: bigint;
 }
 
-export type AppMessage = { kind: 'data'; id: MessageId; payload: Uint8Array } | { kind: 'ack'; id: MessageId };
+export type AppMessage =
+  | { kind: 'data'; id: MessageId; payload: Uint8Array }
+  | { kind: 'ack'; id: MessageId }
+  | { kind: 'control'; relay: Uint8Array };
 
 const DATA = 1;
 const ACK = 2;
+/** CONTROL_MESSAGE_KIND in control/fanout.ts. */
+const CONTROL = 3;
+/** A control relay (one signed gossip message, its certificate, routing ids) fits a record like a DATA payload. */
+export const MAX_CONTROL_BYTES = MAX_PAYLOAD_BYTES;
 
 export function encodeAppMessage(m: AppMessage): Uint8Array {
+  if (m.kind === 'control') return new Encoder().u8(CONTROL).bytes(m.relay).finish();
   const e = new Encoder()
     .u8(m.kind === 'data' ? DATA : ACK)
     .u64(m.id.incarnation)
@@ -28,6 +38,11 @@ export function encodeAppMessage(m: AppMessage): Uint8Array {
 export function decodeAppMessage(bytes: Uint8Array): AppMessage {
   const d = new Decoder(bytes);
   const kind = d.u8('message.kind');
+  if (kind === CONTROL) {
+    const relay = d.bytes('message.relay', MAX_CONTROL_BYTES);
+    d.end('CONTROL');
+    return { kind: 'control', relay };
+  }
   const id = { incarnation: d.u64('message.incarnation'), seq: d.u64('message.seq') };
   if (kind === DATA) {
     const payload = d.bytes('message.payload', MAX_PAYLOAD_BYTES);
