@@ -23,6 +23,8 @@ export interface SuiteEnv {
   nodeCommand?: string;
   /** The alert rules file slo/rules checks (default: rules/pqc-slo.rules.yml). */
   rulesFile?: string;
+  /** The same control plane as a module path (absolute): real node processes start with `--mutant` on it. */
+  controlModule?: string;
 }
 
 export type HarnessSuite = Suite<SuiteEnv>;

@@ -1,8 +1,9 @@
 // The control suite (docs/control-plane.md §7): signed gossip, quorum votes
-// and heal, on simulated members wired by an in-memory bus. The same check
-// functions fail on the seeded mutants in test/mutants/control/. Not yet in
-// certify: register it in src/harness/profiles.ts (`controlSuite`) once the
-// node runs the control plane.
+// and heal, on simulated members wired by an in-memory bus, and the
+// partition checks again on real node processes (control/nodes/*: 3 nodes
+// in pr, 5 and 7 in release). The same check functions fail on the seeded
+// mutants in test/mutants/control/ (for real nodes: every node started with
+// `--mutant` on the module).
 import type { Check, Verdict } from '../../src/check/evidence.ts';
 import { deriveSeed } from '../../src/check/property.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
@@ -12,6 +13,7 @@ import { checkForgedOrigin, checkGossipReplay, checkGossipStale } from './gossip
 import { checkHealConverges, checkMinorityCommits } from './partition-checks.ts';
 import { checkDuplicateVotes, checkNonMemberVotes, checkUnverifiedVotes } from './quorum-checks.ts';
 import type { ControlCheckEnv } from './scenario.ts';
+import { checkNodesHealConverges, checkNodesMinorityCommits, type NodeCheckEnv } from './node-checks.ts';
 
 /** Simulated members per profile (the quorum checks use at least 5). */
 const SIZE = { pr: 3, release: 5 } as const;
@@ -64,7 +66,38 @@ export function controlChecks(protocol: ControlProtocol, backends: readonly Cryp
   }));
 }
 
+/** Real node processes per profile (200 ms heartbeats). */
+const NODE_SIZES = { pr: [3], release: [5, 7] } as const;
+
+export const NODE_CHECKS: readonly [string, string, (env: NodeCheckEnv) => Promise<Verdict>][] = [
+  [
+    'control/nodes/quorum/minority-commits',
+    'real nodes cut with /links: the minority queues and commits nothing, the majority commits, detection within 3 heartbeats',
+    checkNodesMinorityCommits,
+  ],
+  [
+    'control/nodes/heal/converges',
+    'real nodes cut with /links and restored: one certified log holding both sides proposals on every node within 2 s',
+    checkNodesHealConverges,
+  ],
+];
+
+/** `mutant`: a ControlProtocol module every node process runs (absolute path). */
+export function nodeControlChecks(backends: readonly CryptoBackend[], profile: 'pr' | 'release', mutant?: string): Check[] {
+  return NODE_CHECKS.flatMap(([family, title, run]) =>
+    NODE_SIZES[profile].map((size) => ({
+      id: `${family}/${size}`,
+      family,
+      title: `${title} (${size} nodes)`,
+      run: () => run({ issuer: pickBackend(backends), size, mutant }),
+    })),
+  );
+}
+
 export const controlSuite: HarnessSuite = {
   name: 'control',
-  checks: (env) => controlChecks(env.control ?? referenceControl, env.backends, env.profile),
+  checks: (env) => [
+    ...controlChecks(env.control ?? referenceControl, env.backends, env.profile),
+    ...nodeControlChecks(env.backends, env.profile, env.controlModule),
+  ],
 };

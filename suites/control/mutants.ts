@@ -19,6 +19,7 @@ export const controlMutants: readonly MutantSpec[] = [
   control('counts-duplicate-votes', ['control/quorum/duplicate-votes']),
   control('votes-twice', ['control/quorum/duplicate-votes']),
   control('accepts-non-member-votes', ['control/quorum/non-member-votes']),
-  control('commits-in-minority', ['control/quorum/minority-commits']),
+  control('commits-in-minority', ['control/quorum/minority-commits', 'control/nodes/quorum/minority-commits']),
   control('merge-keeps-both', ['control/heal/converges']),
+  control('adopts-only-own-certificates', ['control/heal/converges', 'control/nodes/heal/converges']),
 ];

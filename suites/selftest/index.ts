@@ -53,6 +53,7 @@ export function buildSelftestSuite(
         control: undefined,
         nodeCommand: undefined,
         rulesFile: undefined,
+        controlModule: undefined,
       };
       const families = new Set<string>();
       for (const suite of judged) for (const c of await suite.checks(env)) families.add(familyOfCheck(c));

@@ -38,7 +38,7 @@ export async function envWithMutant(base: SuiteEnv, m: MutantSpec): Promise<Suit
     case 'control': {
       const c = (await defaultExport(m)) as ControlProtocol | undefined;
       if (typeof c?.quorumNode !== 'function') throw new ConfigError(`mutant ${m.name}: ${m.module} exports no ControlProtocol`);
-      return { ...base, control: c };
+      return { ...base, control: c, controlModule: resolve(PACKAGE_ROOT, m.module) };
     }
     case 'fallback': {
       const f = await defaultExport(m);
