@@ -4,12 +4,15 @@
 // figures are SIMULATED time (manual clock, 1-5 ms links), so they measure
 // the protocol, not this machine; the wall cost of one critical event (every
 // ML-DSA-65 sign and verify it needs, in process) is timed with tinybench.
-//   npm run bench:control [-- --runs 5 --backend liboqs --json out.json]
+// Then the same figures on real node processes (bench/control-nodes.ts):
+// wall-clock, cut and restored with POST /links (`--no-nodes` skips them).
+//   npm run bench:control [-- --runs 5 --backend liboqs --json out.json --no-nodes]
 import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { Bench } from 'tinybench';
 import { loadBackend } from '../src/crypto/select.ts';
 import { Cluster } from '../suites/control/cluster.ts';
+import { measureNodes, type NodeRow } from './control-nodes.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -122,9 +125,28 @@ const targets = rows.map((x) => ({
   'relays per broadcast <= 2N': x['relays per broadcast (max)'] <= 2 * x.nodes,
 }));
 console.table(targets);
+
+const nodeRows: NodeRow[] = [];
+if (!args.includes('--no-nodes')) {
+  for (const n of [3, 5, 9]) nodeRows.push(await measureNodes(n, backend, HEARTBEAT_MS));
+  console.log(`real node processes (auto backend), ${HEARTBEAT_MS} ms heartbeats, wall clock on this machine`);
+  console.table(nodeRows);
+  console.table(
+    nodeRows.map((x) => ({
+      nodes: x.nodes,
+      'detect <= 3 intervals': Math.max(x['detect minority ms'], x['detect majority ms (polled)']) <= 3 * HEARTBEAT_MS,
+      'converge <= 2 s': x['converge ms'] <= 2000,
+      'relays per broadcast <= 2N': Number(x['relays per broadcast']) <= 2 * x.nodes,
+    })),
+  );
+}
 const out = opt('json', '');
 if (out)
   writeFileSync(
     out,
-    JSON.stringify({ heartbeatMs: HEARTBEAT_MS, runs: RUNS, backend: backend.name, rows, wallMedianMs: r?.latency?.p50, targets }, null, 2),
+    JSON.stringify(
+      { heartbeatMs: HEARTBEAT_MS, runs: RUNS, backend: backend.name, rows, wallMedianMs: r?.latency?.p50, targets, nodeRows },
+      null,
+      2,
+    ),
   );

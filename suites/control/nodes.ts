@@ -211,8 +211,8 @@ export async function split(m: NodeMesh, timeoutMs = 20 * m.heartbeatMs): Promis
 }
 
 /** Problems with detection: never, or later than 3 heartbeat intervals (plus one poll for the polled side). */
-export function detectionProblem(m: NodeMesh, s: SplitResult, pollSlackMs = 120): string | undefined {
-  const bound = 3 * m.heartbeatMs;
+export function detectionProblem(heartbeatMs: number, s: SplitResult, pollSlackMs = 120): string | undefined {
+  const bound = 3 * heartbeatMs;
   if (s.minorityDetectionMs === undefined) return `the minority (${s.minority.join(', ')}) never reported minority`;
   if (s.majorityDetectionMs === undefined) return `the majority (${s.majority.join(', ')}) never saw the cut`;
   if (s.minorityDetectionMs > bound) return `minority detected after ${s.minorityDetectionMs} ms, over 3 heartbeat intervals (${bound} ms)`;

@@ -20,7 +20,7 @@ describe('control plane on 5 real nodes (issue 10, done when)', () => {
     const s = split(m);
     const cut = await s;
     expect(cut.minority).toEqual(['node-1', 'node-2']);
-    expect(detectionProblem(m, cut)).toBeUndefined();
+    expect(detectionProblem(m.heartbeatMs, cut)).toBeUndefined();
     for (const id of cut.minority) expect((await m.status(id)).membership.partition).toBe('minority');
     for (const id of cut.majority) expect((await m.status(id)).membership.partition).toBe('majority');
 
