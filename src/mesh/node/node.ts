@@ -250,6 +250,7 @@ export class MeshNode {
         logger: this.log,
       });
       this.peers.set(p.id, peer);
+      if (this.revoked.has(p.id)) peer.pause(() => undefined);
     }
     for (const peer of this.peers.values()) peer.start();
   }
@@ -428,10 +429,10 @@ export class MeshNode {
       this.log.warn({ event: 'revoked_self', slot: e.slot }, 'this node was revoked: its peers refuse it');
       return;
     }
-    const peer = this.peers.get(id);
-    if (!peer) return;
+    if (!this.config.peers.some((p) => p.id === id)) return;
     this.revoked.add(id);
-    peer.pause((s) => s.fail(this.cutReason(id)));
+    // At start (a restored log) the peers do not exist yet: startPeers pauses it.
+    this.peers.get(id)?.pause((s) => s.fail(this.cutReason(id)));
   }
 
   /** POST /links: cut or restore this node's traffic with a peer, both directions, heartbeats included. */
