@@ -257,6 +257,8 @@ export class MeshNode {
 
   private async dial(peerId: string, address: string): Promise<Session> {
     if (this.stopping) throw new MeshError('peer_closed', 'node stopping');
+    // A cut link or a revoked peer is not dialled, not even by POST /handshake.
+    if (this.cutOff(peerId)) throw this.cutReason(peerId);
     const { host, port } = splitAddress(address);
     const socket = connect(port, host);
     this.track(socket);
