@@ -128,7 +128,14 @@ console.table(targets);
 
 const nodeRows: NodeRow[] = [];
 if (!args.includes('--no-nodes')) {
-  for (const n of [3, 5, 9]) nodeRows.push(await measureNodes(n, backend, HEARTBEAT_MS));
+  for (const n of [3, 5, 9]) {
+    try {
+      nodeRows.push(await measureNodes(n, backend, HEARTBEAT_MS));
+      console.log(JSON.stringify(nodeRows.at(-1)));
+    } catch (e) {
+      console.error(`real-process run of ${n} nodes failed: ${(e as Error).message}`);
+    }
+  }
   console.log(`real node processes (auto backend), ${HEARTBEAT_MS} ms heartbeats, wall clock on this machine`);
   console.table(nodeRows);
   console.table(

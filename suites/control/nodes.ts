@@ -63,7 +63,7 @@ export class NodeMesh {
         backend: o.issuer,
         backendName: o.backend ?? 'auto',
         extra: {
-          timers: { heartbeatIntervalMs: heartbeatMs, deadPeerTimeoutMs: 5 * heartbeatMs, reconnectMinMs: 20, reconnectMaxMs: 400 },
+          timers: { heartbeatIntervalMs: heartbeatMs, deadPeerTimeoutMs: 10 * heartbeatMs, reconnectMinMs: 20, reconnectMaxMs: 400 },
         },
       });
       const extraArgs = o.mutant ? ['--mutant', o.mutant] : [];
@@ -82,15 +82,18 @@ export class NodeMesh {
         heartbeatMs,
         o.issuer,
       );
-      const ready = await mesh.waitUntil(async () => {
-        const all = await Promise.all(mesh.ids.map((id) => mesh.status(id)));
-        return all.every((s) => s.membership.reachable.length === mesh.ids.length);
-      }, 30_000);
-      if (ready === undefined) throw new Error(`control mesh of ${o.size} nodes never fully reachable (logs in ${dir})`);
+      const ready = await mesh.waitUntil(
+        async () => {
+          const all = await Promise.all(mesh.ids.map((id) => mesh.status(id)));
+          return all.every((s) => s.membership.reachable.length === mesh.ids.length);
+        },
+        20_000 + 4_000 * o.size,
+      );
+      if (ready === undefined) throw new Error(`control mesh of ${o.size} nodes never fully reachable (logs kept in ${dir})`);
       return mesh;
     } catch (e) {
+      // The directory (node logs) stays for diagnosis.
       await Promise.all([...procs.values()].map((p) => p.stop(2000)));
-      rmSync(dir, { recursive: true, force: true });
       throw e;
     }
   }
