@@ -60,9 +60,13 @@ describe('ControlPlane', () => {
 });
 
 describe('controlSuite', () => {
-  it('builds the eight checks for a run and runs them through the Check interface', async () => {
+  it('builds the eight in-process checks and the two real-process ones for a run, and runs them through the Check interface', async () => {
     const checks = await controlSuite.checks({ backends: [backend], profile: 'pr', seed: 9 });
-    expect(checks.map((c) => c.id)).toHaveLength(8);
+    expect(checks.map((c) => c.id)).toHaveLength(10);
+    expect(checks.filter((c) => c.id.startsWith('control/nodes/')).map((c) => c.id)).toEqual([
+      'control/nodes/quorum/minority-commits/3',
+      'control/nodes/heal/converges/3',
+    ]);
     const stale = checks.find((c) => c.id === 'control/gossip/stale')!;
     const v = await stale.run({ seed: 9, profile: 'pr' });
     expect(v.status).toBe('pass');
