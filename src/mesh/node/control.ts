@@ -105,15 +105,19 @@ export class NodeControl {
     this.emit(this.plane.receive(relay, peer));
   }
 
-  /** POST /propose: the proposal id; it commits later (or stays queued in a minority). */
-  propose(kind: string, payload: string): { id: string; state: string } {
+  /**
+   * POST /propose: the proposal id (`id`, and as docs/node-contract.md reads
+   * it, `proposal.event.proposalId`); it commits later, or stays queued in a minority.
+   */
+  propose(kind: string, payload: string): { id: string; state: string; proposal: { event: { proposalId: string } } } {
     if (!(EVENT_KINDS as readonly string[]).includes(kind))
       throw new ConfigError(`field "kind": must be one of ${EVENT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
     if (Buffer.byteLength(payload) > MAX_EVENT_PAYLOAD) throw new ConfigError(`field "payload": more than ${MAX_EVENT_PAYLOAD} bytes`);
     this.feedHeartbeats();
     const { proposal, sends } = this.plane.propose(kind as EventKind, payload);
     this.emit(sends);
-    return { id: proposal.event.proposalId, state: proposal.state };
+    const proposalId = proposal.event.proposalId;
+    return { id: proposalId, state: proposal.state, proposal: { event: { proposalId } } };
   }
 
   logView(withProposals: boolean): LogView | Pick<LogView, 'entries'> {
