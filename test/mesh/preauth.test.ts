@@ -94,10 +94,22 @@ describe('a node process under pre-authentication floods', () => {
     await new Promise((r) => setTimeout(r, 300));
     clearInterval(sampler);
     peak = Math.max(peak, rssBytes(p.child.pid!));
-    const text = await mesh.metrics('z-node');
-    expect(metricValue(text, 'mesh_preauth_rejections_total{reason="connections"}')).toBeGreaterThan(0);
-    expect(metricValue(text, 'mesh_preauth_rejections_total{reason="bytes"}')).toBeGreaterThan(0);
     expect(peak - idle, `idle ${idle} peak ${peak}`).toBeLessThan(64 * 1024 * 1024);
+    // Which budget refuses first depends on how fast the flood connects (a slow client never has
+    // 256 parked at once, but 64 partial frames already fill the byte budget): at least one must.
+    const refusals = async () => {
+      const text = await mesh.metrics('z-node');
+      return {
+        connections: metricValue(text, 'mesh_preauth_rejections_total{reason="connections"}'),
+        bytes: metricValue(text, 'mesh_preauth_rejections_total{reason="bytes"}'),
+      };
+    };
+    let seen = await refusals();
+    for (let i = 0; i < 50 && seen.connections + seen.bytes === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await refusals();
+    }
+    expect(seen.connections + seen.bytes, JSON.stringify(seen)).toBeGreaterThan(0);
     // The first-frame deadline (1 s) closes the ones that were admitted.
     await waitFor(() => flood.closedByNode() === 1000, 5000, 'every parked connection closed');
     expect(metricValue(await mesh.metrics('z-node'), 'mesh_preauth_rejections_total{reason="first_frame_timeout"}')).toBeGreaterThan(0);
