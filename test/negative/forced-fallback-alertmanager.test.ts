@@ -91,8 +91,14 @@ describe.skipIf(!installed)(`forced fallback with a real Alertmanager (${ALERTMA
 
   afterAll(async () => {
     await Promise.all([...nodes.values()].map((p) => p.stop(3000)));
-    am?.kill('SIGTERM');
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    // Alertmanager snapshots its data dir on SIGTERM: remove the dir only once it has exited.
+    if (am && am.exitCode === null && am.signalCode === null) {
+      const exited = new Promise((resolve) => am?.once('exit', resolve));
+      am.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      am.kill('SIGKILL');
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('a is in fallback: pqc_fallback_enabled 1', async () => {
