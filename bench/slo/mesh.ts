@@ -1,12 +1,14 @@
 // The mesh under test: configs from the reference launcher, processes from a
 // node-command template, and the admin calls the SLO load makes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { prepareMesh, type MeshNodeSpec, type ReadyLine } from '../../src/mesh/node/launcher.ts';
+import { parse, stringify } from 'yaml';
 import type { NodeCommandTemplate } from './node-command.ts';
+import type { ScrapeTarget } from './prometheus.ts';
 
 export interface SloNode {
   id: string;
@@ -99,6 +101,20 @@ export interface StartOptions {
  * budgets) are raised so the SLO measures handshakes, not that DoS defence.
  */
 const SLO_LIMITS = { helloSignaturesPerSecondPerPeer: 1000, helloSignaturesPerSecond: 5000 };
+
+/**
+ * Rewrites each node's config to listen for admin on the given loopback port
+ * instead of one of its own choosing, so a scraper can be told the targets
+ * before the nodes start. Returns the targets.
+ */
+export function pinAdminPorts(specs: readonly MeshNodeSpec[], ports: readonly number[]): ScrapeTarget[] {
+  return specs.map((s, i) => {
+    const config = parse(readFileSync(s.config, 'utf8')) as Record<string, unknown>;
+    config.admin = `127.0.0.1:${ports[i]}`;
+    writeFileSync(s.config, stringify(config));
+    return { id: s.id, admin: `http://127.0.0.1:${ports[i]}` };
+  });
+}
 
 export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMesh> {
   const extra = { ...o.extra, limits: { ...SLO_LIMITS, ...(o.extra?.limits as object | undefined) } };

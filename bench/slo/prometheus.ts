@@ -39,7 +39,8 @@ export interface VectorSample {
 
 function configFor(targets: readonly ScrapeTarget[], intervalSeconds: number): string {
   return stringify({
-    global: { scrape_interval: `${intervalSeconds}s`, evaluation_interval: `${intervalSeconds}s` },
+    // Prometheus durations take no fractions ("0.5s" is refused): write milliseconds.
+    global: { scrape_interval: `${Math.round(intervalSeconds * 1000)}ms`, evaluation_interval: `${Math.round(intervalSeconds * 1000)}ms` },
     scrape_configs: targets.map((t) => ({
       job_name: `pqc-${t.id}`,
       metrics_path: '/metrics',

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { ConfigError } from '../../src/errors.ts';
-import type { MeshNodeSpec } from '../../src/mesh/node/launcher.ts';
+import { freePorts, type MeshNodeSpec } from '../../src/mesh/node/launcher.ts';
 import {
   agreement,
   measureGenerator,
@@ -16,7 +16,7 @@ import {
   type NodesMeasurement,
   type PrometheusMeasurement,
 } from './measure.ts';
-import { residentBytes, scrape, startSloMesh, triggerHandshake, waitFullyConnected, type SloMesh } from './mesh.ts';
+import { pinAdminPorts, residentBytes, scrape, startSloMesh, triggerHandshake, waitFullyConnected, type SloMesh } from './mesh.ts';
 import type { NodeCommandTemplate } from './node-command.ts';
 import { runOpenLoop, type LoadResult } from './open-loop.ts';
 import { prometheusVersion, startPrometheus, type PrometheusServer } from './prometheus.ts';
@@ -50,6 +50,8 @@ export interface SloRunOptions {
 export interface SloRunResult {
   settings: Omit<SloRunOptions, 'command' | 'backend' | 'beforeLoad' | 'env' | 'extra' | 'dir'> & { command: string; backend: string };
   timeToFullMeshMs: number;
+  /** Where the run's wall time went, ms: starting the nodes, until full mesh and Prometheus scraping, the load, the last scrapes. */
+  phasesMs: { start: number; ready: number; load: number; drain: number };
   memoryPerNodeBytes: Record<string, number | undefined>;
   load: Omit<LoadResult, 'samples'>;
   generator: GeneratorMeasurement;
@@ -89,16 +91,23 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
   if (!Number.isInteger(o.nodes) || o.nodes < 2) throw new ConfigError(`an SLO mesh needs at least 2 nodes to handshake, got ${o.nodes}`);
   const dir = resolve(o.dir);
   mkdirSync(dir, { recursive: true });
-  const interval = o.scrapeIntervalSeconds ?? 1;
+  // Half a second: the two scrapes before and after the load cost 1 s each way, not 2.
+  const interval = o.scrapeIntervalSeconds ?? 0.5;
   const version = o.prometheus ? prometheusVersion() : undefined;
   let links: ToxicLinks | undefined;
-  const toxics = o.toxics;
-  const prepare = toxics
-    ? async (specs: MeshNodeSpec[]) => {
-        links = await routeThroughToxiproxy(specs, toxics);
-      }
-    : undefined;
+  let starting: Promise<PrometheusServer> | undefined;
+  const stopPrometheus = async () => (await starting?.catch(() => undefined))?.stop();
+  const prepare = async (specs: MeshNodeSpec[]) => {
+    if (o.toxics) links = await routeThroughToxiproxy(specs, o.toxics);
+    // Prometheus 2.42 hands new targets to its scrapers on a 5 s tick: started here, on admin
+    // ports pinned in the configs, that tick passes while the nodes start instead of after.
+    if (version) {
+      starting = startPrometheus(join(dir, 'prometheus'), pinAdminPorts(specs, await freePorts(specs.length)), interval);
+      starting.catch(() => undefined);
+    }
+  };
   let mesh: SloMesh;
+  const t0 = performance.now();
   try {
     mesh = await startSloMesh(join(dir, 'mesh'), {
       nodes: o.nodes,
@@ -109,18 +118,22 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
       prepare,
     });
   } catch (e) {
+    await stopPrometheus();
     await links?.close();
     throw e;
   }
-  let prom: PrometheusServer | undefined;
+  const t1 = performance.now();
   try {
-    const timeToFullMeshMs = await waitFullyConnected(mesh);
-    if (version) {
-      prom = await startPrometheus(join(dir, 'prometheus'), mesh.nodes, interval);
-      await prom.waitForScrapes(2);
-    }
+    const [timeToFullMeshMs, prom] = await Promise.all([
+      waitFullyConnected(mesh),
+      starting?.then(async (p) => {
+        await p.waitForScrapes(2);
+        return p;
+      }),
+    ]);
     await o.beforeLoad?.(mesh);
     const before = await scrapeAll(mesh);
+    const t2 = performance.now();
     const pairs = pairsOf(mesh);
     const starts = intendedStarts({ count: o.handshakes, ratePerSecond: o.ratePerSecond, arrival: o.arrival, seed: o.seed });
     const load = await runOpenLoop(starts, o.concurrency, async (i) => {
@@ -133,6 +146,7 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
       };
     });
     const after = await scrapeAll(mesh);
+    const t3 = performance.now();
     const memoryPerNodeBytes = Object.fromEntries(
       await Promise.all(mesh.nodes.map(async (n) => [n.id, await residentBytes(n.pid)] as const)),
     );
@@ -142,6 +156,7 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
       await sleep(interval * 2000 + 200);
       prometheus = await queryAll(prom, version);
     }
+    const phasesMs = { start: t1 - t0, ready: t2 - t1, load: t3 - t2, drain: performance.now() - t3 };
     const generator = measureGenerator(load, o.seed);
     const nodes = measureNodes(before, after);
     const { samples, ...loadFigures } = load;
@@ -160,6 +175,7 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
         backend: o.backend.name,
       },
       timeToFullMeshMs,
+      phasesMs,
       memoryPerNodeBytes,
       load: loadFigures,
       generator,
@@ -170,7 +186,7 @@ export async function runSlo(o: SloRunOptions): Promise<{ result: SloRunResult; 
     };
     return { result, samples };
   } finally {
-    await prom?.stop();
+    await stopPrometheus();
     await mesh.stop();
     await links?.close();
   }

@@ -72,6 +72,15 @@ export interface Check {
   backend?: string;
   /** Its family, when the id alone does not say it (see src/check/family.ts). */
   family?: string;
+  /** How a worker pool schedules it (src/harness/schedule.ts); no effect in one process. */
+  schedule?: {
+    /** Holds a worker for many seconds (real processes): started first. */
+    long?: boolean;
+    /** Key of an expensive run it shares with other checks: they all go to the worker that made it. */
+    shares?: string;
+    /** Measures time: runs with no other check beside it. */
+    alone?: boolean;
+  };
   run(ctx: CheckContext): Promise<Verdict> | Verdict;
 }
 

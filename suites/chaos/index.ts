@@ -57,6 +57,7 @@ export const chaosSuite: HarnessSuite = {
     scenariosFor(env.profile).map((spec) => ({
       id: `chaos/${spec.name}`,
       title: `${spec.name}: ${spec.nemesis} on ${spec.nodes} nodes under a send/propose workload; safety, delivery, detection, convergence`,
+      schedule: { long: true },
       run: (ctx) => runChaosCheck(spec, env, deriveSeed(ctx.seed, `chaos/${spec.name}`)),
     })),
 };

@@ -89,6 +89,8 @@ export function nodeControlChecks(backends: readonly CryptoBackend[], profile: '
       id: `${family}/${size}`,
       family,
       title: `${title} (${size} nodes)`,
+      // Both checks of a size read one memoised mesh run (node-checks.ts): keep them on one worker.
+      schedule: { long: true, shares: `control/nodes/${size}` },
       run: () => run({ issuer: pickBackend(backends), size, mutant }),
     })),
   );

@@ -13,6 +13,7 @@ function figures(r: SloRunResult): Evidence {
     serviceTimeMs: r.load.serviceTime,
     lateStarts: r.load.lateStarts,
     achievedRatePerSecond: r.load.achievedRatePerSecond,
+    phasesMs: r.phasesMs,
     ...(r.prometheusSkipped ? { prometheusSkipped: r.prometheusSkipped } : {}),
   };
 }

@@ -24,6 +24,12 @@ export interface SloSuiteOptions {
   prometheus?: boolean;
 }
 
+/**
+ * The four measured checks read one load run (shared-run.ts), and it measures
+ * latency: one worker makes it with no other check competing for the cores.
+ */
+const MEASURED = { alone: true, shares: 'slo/load' } as const;
+
 export function createSloSuite(o: SloSuiteOptions = {}): HarnessSuite {
   return {
     name: 'slo',
@@ -47,21 +53,25 @@ export function createSloSuite(o: SloSuiteOptions = {}): HarnessSuite {
       return [
         {
           id: 'slo/handshake/success-rate',
+          schedule: MEASURED,
           title: 'handshake success rate >= 99% (bootstrap 95% interval)',
           run: async (ctx) => checkSuccessRate(await measure(ctx)),
         },
         {
           id: 'slo/handshake/p95',
+          schedule: MEASURED,
           title: 'p95 handshake latency < 100 ms, timed from intended start (bootstrap 95% interval)',
           run: async (ctx) => checkP95(await measure(ctx)),
         },
         {
           id: 'slo/fallback-rate',
+          schedule: MEASURED,
           title: 'fallback rate 0: no classical handshake, pqc_fallback_enabled 0 everywhere',
           run: async (ctx) => checkFallbackRate(await measure(ctx)),
         },
         {
           id: 'slo/agreement',
+          schedule: MEASURED,
           title: 'the load generator, the node histograms and a real Prometheus give the same SLO verdicts and p95 within one bucket',
           run: async (ctx) => checkAgreement(await measure(ctx)),
         },
