@@ -25,6 +25,8 @@ export interface SuiteEnv {
   rulesFile?: string;
   /** The same control plane as a module path (absolute): real node processes start with `--mutant` on it. */
   controlModule?: string;
+  /** Ids of the checks this run holds from the suites built before this one (selftest reads it). */
+  runIds?: ReadonlySet<string>;
 }
 
 export type HarnessSuite = Suite<SuiteEnv>;

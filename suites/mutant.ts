@@ -27,6 +27,6 @@ export interface MutantSpec {
   kills: readonly string[];
   /** Profiles at whose size the defect is reachable (default: both). A rarer defect needs release sizes. */
   profiles?: readonly Profile[];
-  /** Run the mutant at this profile's size whatever the run's profile (a defect plain at pr size need not cost a release-size run). */
+  /** Run the mutant at this profile's size whatever the run's profile (default: pr when reachable there, else release). */
   size?: Profile;
 }

@@ -6,5 +6,11 @@ import type { Check } from './evidence.ts';
 export interface Suite<Env> {
   /** Prefix of every check id it builds, e.g. "kat/acvp". */
   name: string;
+  /**
+   * Its checks run at one size whatever the profile (chaos scenarios), so in a
+   * release certification the run's own checks are the reference run
+   * selftest needs, and selftest does not repeat them.
+   */
+  sizeIndependent?: boolean;
   checks(env: Env): Check[] | Promise<Check[]>;
 }

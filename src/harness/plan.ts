@@ -30,9 +30,14 @@ export async function loadBackends(specs: readonly string[]): Promise<CryptoBack
 export async function buildRun(plan: RunPlan): Promise<BuiltRun> {
   const backends = await loadBackends(plan.backends);
   const env = { backends, profile: plan.profile, seed: plan.seed, vectorsDir: plan.vectorsDir };
-  let checks: Check[] = [];
-  for (const suite of suitesFor(plan.command, plan.profile)) checks.push(...(await suite.checks(env)));
-  if (plan.only) checks = checks.filter((c) => c.id.includes(plan.only as string));
+  const checks: Check[] = [];
+  const runIds = new Set<string>();
+  for (const suite of suitesFor(plan.command, plan.profile)) {
+    let built = await suite.checks({ ...env, runIds });
+    if (plan.only) built = built.filter((c) => c.id.includes(plan.only as string));
+    for (const c of built) runIds.add(c.id);
+    checks.push(...built);
+  }
   return { backends, checks, ctx: { seed: plan.seed, profile: plan.profile, vectorsDir: plan.vectorsDir } };
 }
 

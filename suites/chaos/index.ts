@@ -53,9 +53,13 @@ export async function runChaosCheck(spec: ScenarioSpec, env: SuiteEnv, seed: num
 
 export const chaosSuite: HarnessSuite = {
   name: 'chaos',
+  // A scenario is the same run in pr and release; release only runs more of them.
+  sizeIndependent: true,
   checks: (env): Check[] =>
     scenariosFor(env.profile).map((spec) => ({
       id: `chaos/${spec.name}`,
+      // One family: the scenario is the check's parameter, as a parameter set is a crypto check's.
+      family: 'chaos/*',
       title: `${spec.name}: ${spec.nemesis} on ${spec.nodes} nodes under a send/propose workload; safety, delivery, detection, convergence`,
       schedule: { long: true },
       run: (ctx) => runChaosCheck(spec, env, deriveSeed(ctx.seed, `chaos/${spec.name}`)),

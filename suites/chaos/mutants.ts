@@ -12,6 +12,6 @@ const node = (name: string, kills: string[]): MutantSpec => ({
 });
 
 export const chaosMutants: readonly MutantSpec[] = [
-  node('drops-queued-on-reconnect', ['chaos/split-brain']),
-  node('delivers-twice-after-heal', ['chaos/split-brain']),
+  node('drops-queued-on-reconnect', ['chaos/*']),
+  node('delivers-twice-after-heal', ['chaos/*']),
 ];

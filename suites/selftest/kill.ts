@@ -21,7 +21,13 @@ export interface MutantOutcome {
 
 export interface FamilyJudgement {
   family: string;
-  reference: { checks: number; skipped: number; failed: { id: string; backend?: string; reason?: string }[] };
+  reference: {
+    checks: number;
+    skipped: number;
+    failed: { id: string; backend?: string; reason?: string }[];
+    /** Not run here: the certification run's own checks of the family are the reference (Suite.sizeIndependent). */
+    judgedByRun?: string[];
+  };
   mutants: MutantOutcome[];
 }
 
@@ -49,17 +55,27 @@ async function firstFailure(checks: readonly Check[], ctx: CheckContext): Promis
 /** Is a defect reachable at this profile's sizes? */
 const reachable = (m: MutantSpec, profile: Profile) => !m.profiles || m.profiles.includes(profile);
 
+/**
+ * The size a mutant runs at: its own, else the smallest that reaches it. A
+ * defect plain at pr size does not need a release-size run to be shown
+ * (the full-size runs of negative/lengths and kat/accumulated cost minutes each).
+ */
+const sizeFor = (m: MutantSpec): Profile => m.size ?? (reachable(m, 'pr') ? 'pr' : 'release');
+
 export async function judgeFamily(
   family: string,
   suites: readonly HarnessSuite[],
   env: SuiteEnv,
   mutants: readonly MutantSpec[],
   ctx: CheckContext,
+  referenceIsTheRun = false,
 ): Promise<FamilyJudgement> {
   // The reference runs at pr size: its full-size run is certify itself.
   const refCtx: CheckContext = { ...ctx, profile: 'pr' };
   const reference: FamilyJudgement['reference'] = { checks: 0, skipped: 0, failed: [] };
-  for (const c of await familyChecks(suites, env, family)) {
+  const own = await familyChecks(suites, env, family);
+  if (referenceIsTheRun) reference.judgedByRun = own.map((c) => c.id);
+  for (const c of referenceIsTheRun ? [] : own) {
     reference.checks++;
     const r = await runCheck(c, refCtx);
     if (r.status === 'skip') reference.skipped++;
@@ -74,7 +90,7 @@ export async function judgeFamily(
       continue;
     }
     const checks = await familyChecks(suites, await envWithMutant(env, m), family);
-    const killer = await firstFailure(checks, m.size ? { ...ctx, profile: m.size } : ctx);
+    const killer = await firstFailure(checks, { ...ctx, profile: sizeFor(m) });
     outcomes.push(
       killer
         ? { mutant: m.name, kind: m.kind, outcome: 'killed', by: label(killer), reason: killer.reason }

@@ -32,7 +32,7 @@ describe('pqc-harness selftest', () => {
       // Until the node runs the control plane (no /log, no membership), the reference's chaos/split-brain is
       // unknown, a pr skip, so selftest cannot judge that family yet: it must say so, never pass it.
       const pendingControlPlane = (r: (typeof all)[number]) =>
-        r.id === 'selftest/chaos/split-brain' && r.status === 'skip' && /every reference check skipped/.test(r.reason ?? '');
+        r.id === 'selftest/chaos/*' && r.status === 'skip' && /every reference check skipped/.test(r.reason ?? '');
       const results = all.filter((r) => !pendingControlPlane(r));
       const failed = results.filter((r) => r.status !== 'pass');
       expect(failed.map((r) => `${r.id}: ${r.reason}`)).toEqual([]);
@@ -88,5 +88,32 @@ describe('pqc-harness selftest', () => {
     const r = results.find((x) => x.id === 'selftest/fake/gone/*');
     expect(r?.status).toBe('fail');
     expect(r?.reason).toBe('mutant flipped-ss-bit names family fake/gone/*, which no check of this run has');
+  });
+
+  it('a size-independent family whose checks the run holds is judged by the run: its reference is not run again', async () => {
+    let referenceRuns = 0;
+    const sized: HarnessSuite = {
+      name: 'fake',
+      sizeIndependent: true,
+      checks: (e): Check[] => [
+        {
+          id: 'fake/prop/ML-KEM-768',
+          title: 'x',
+          run: () => {
+            if (!isMutant(e.backends)) referenceRuns++;
+            return isMutant(e.backends) ? fail('seeded') : pass();
+          },
+        },
+      ],
+    };
+    const inRun = { ...env, backends: [{ name: 'noble' }] as unknown as SuiteEnv['backends'], runIds: new Set(['fake/prop/ML-KEM-768']) };
+    const [byRun] = await runChecks(await buildSelftestSuite([sized], [flipped]).checks(inRun), ctx);
+    expect(byRun.status, byRun.reason).toBe('pass');
+    expect(referenceRuns).toBe(0);
+    expect(byRun.evidence.reference).toMatchObject({ checks: 0, judgedByRun: ['fake/prop/ML-KEM-768'] });
+    // Standalone (the run does not hold the check), or certifying another node command: the reference runs.
+    await runChecks(await buildSelftestSuite([sized], [flipped]).checks({ ...inRun, runIds: new Set() }), ctx);
+    await runChecks(await buildSelftestSuite([sized], [flipped]).checks({ ...inRun, nodeCommand: 'their-node {config}' }), ctx);
+    expect(referenceRuns).toBe(2);
   });
 });
