@@ -28,7 +28,8 @@ export const negativeSuite: HarnessSuite = {
   checks: (env): Check[] => {
     const backend = env.backends[0];
     if (!backend) return [];
-    const subject = { protocol: env.protocol ?? referenceProtocol, backend };
+    const sweepBackend = env.backends.find((b) => b.name === 'liboqs') ?? backend;
+    const subject = { protocol: env.protocol ?? referenceProtocol, backend, sweepBackend };
     return NEGATIVE_CHECKS.map((c) => toCheck(c, () => subject));
   },
 };

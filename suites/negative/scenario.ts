@@ -16,6 +16,13 @@ import type { Attacker } from './attacker/attacker.ts';
 export interface Subject {
   protocol: MeshProtocol;
   backend: CryptoBackend;
+  /**
+   * The backend for sweeps of thousands of handshakes (negative/lengths in
+   * release): the run's liboqs when it has one, else `backend`. A length sweep
+   * tests the protocol's length checks, not the backend's arithmetic, and
+   * pure-JS ML-DSA would make it 13 times slower (docs/negative.md).
+   */
+  sweepBackend?: CryptoBackend;
 }
 
 export interface Pki {

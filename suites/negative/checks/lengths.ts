@@ -66,7 +66,13 @@ async function resized(s: Subject, field: BytesField, size: (len: number) => num
 }
 
 /** Runs the lengths in turn; the first one refused wrongly is the verdict. */
-async function sweep(s: Subject, field: BytesField, lengths: (len: number) => number[], kind: 'truncated' | 'extended'): Promise<Verdict> {
+async function sweep(
+  subject: Subject,
+  field: BytesField,
+  lengths: (len: number) => number[],
+  kind: 'truncated' | 'extended',
+): Promise<Verdict> {
+  const s = { ...subject, backend: subject.sweepBackend ?? subject.backend };
   const key = `${field.message}.${field.name}`;
   const { reason } = EXPECTED[key];
   // The honest length comes from one honest run's frames.
@@ -81,7 +87,7 @@ async function sweep(s: Subject, field: BytesField, lengths: (len: number) => nu
     const v = await resized(s, field, size, `${key} ${kind} to ${kind === 'truncated' ? n : len + n} of ${len} bytes`, reason);
     if (v.status !== 'pass') return { ...v, evidence: { ...v.evidence, honestLength: len, tried: tried.length } };
   }
-  return pass({ field: key, honestLength: len, tried: tried.length, expected: reason });
+  return pass({ field: key, honestLength: len, tried: tried.length, expected: reason, backend: s.backend.name });
 }
 
 const fieldChecks = BYTES_FIELDS.filter((f) => f.message !== 'RECORD').flatMap((field): NegativeCheck[] => {
