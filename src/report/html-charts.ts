@@ -37,6 +37,12 @@ ${bars}${marker(l.p50, `p50 ${l.p50} ms`, 'pct', 0)}${marker(l.p95, `p95 ${l.p95
 
 const STATE_CLASS = { majority: 'maj', minority: 'min', down: 'down' } as const;
 
+/** The convergence label, right of its line, or left of it near the chart's right edge so it is not cut off. */
+function convergedLabel(at: number, W: number, H: number, ms: number): string {
+  const left = at > W - 110;
+  return `<text class="lbl" x="${(left ? at - 3 : at + 3).toFixed(1)}" y="${H - 6}"${left ? ' text-anchor="end"' : ''}>converged ${ms} ms</text>`;
+}
+
 /** Nemesis windows, membership lanes per node, commits and the convergence point of one chaos scenario. */
 export function timelineChart(title: string, t: TimelineEvidence): string {
   const nodes = [...new Set(t.membership.map((m) => m.node))].sort();
@@ -74,7 +80,7 @@ export function timelineChart(title: string, t: TimelineEvidence): string {
     .join('');
   const conv =
     t.convergedAtMs !== undefined
-      ? `<line class="slo" x1="${x(t.convergedAtMs).toFixed(1)}" x2="${x(t.convergedAtMs).toFixed(1)}" y1="${pad.t - 10}" y2="${base + 12}"/><text class="lbl" x="${(x(t.convergedAtMs) + 3).toFixed(1)}" y="${H - 6}">converged ${t.convergedAtMs} ms</text>`
+      ? `<line class="slo" x1="${x(t.convergedAtMs).toFixed(1)}" x2="${x(t.convergedAtMs).toFixed(1)}" y1="${pad.t - 10}" y2="${base + 12}"/>${convergedLabel(x(t.convergedAtMs), W, H, t.convergedAtMs)}`
       : `<text class="lbl" x="${W - pad.r}" y="${H - 6}" text-anchor="end">did not converge</text>`;
   return `<figure><figcaption>${h(title)}${t.outcome ? ` — ${h(t.outcome)}` : ''}</figcaption><svg data-chart="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${h(title)}">${nem}${lanes}${commits}${conv}</svg></figure>`;
 }

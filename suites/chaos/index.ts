@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Check, Verdict } from '../../src/check/evidence.ts';
 import { deriveSeed } from '../../src/check/property.ts';
 import { parseNodeCommand, referenceNodeCommand } from '../../bench/slo/node-command.ts';
+import { reportTimeline } from '../../chaos/scenario/report-timeline.ts';
 import { runScenario, type ScenarioRun } from '../../chaos/scenario/run.ts';
 import { SCENARIOS, type ScenarioSpec } from '../../chaos/scenario/scenarios.ts';
 import type { HarnessSuite, SuiteEnv } from '../env.ts';
@@ -31,7 +32,9 @@ export function verdictOf(run: ScenarioRun, profile: SuiteEnv['profile']): Verdi
     meshUpMs: run.meshUpMs,
     checkers: run.checkers.map((c) => ({ ...c, witnesses: c.witnesses.slice(0, 5) })),
     schedule: run.schedule.actions.map((a) => ({ atMs: a.atMs, op: a.action.op })),
-    timeline: run.history.timeline,
+    // As the report draws it (report.html), and the raw events for a reader of the JSON.
+    timeline: reportTimeline(run.history, run.checkers, run.verdict),
+    events: run.history.timeline,
   };
   if (run.verdict === 'valid') return { status: 'pass', evidence };
   if (run.verdict === 'invalid') return { status: 'fail', reason: `invalid: ${run.reason}`, evidence };
