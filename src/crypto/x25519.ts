@@ -34,7 +34,7 @@ export function x25519SharedSecret(sk: Uint8Array, pk: Uint8Array): Uint8Array {
   return new Uint8Array(diffieHellman({ privateKey: privateKey(sk), publicKey: publicKey(pk) }));
 }
 
-export function x25519Keygen(): { secretKey: Uint8Array; publicKey: Uint8Array } {
-  const secretKey = new Uint8Array(randomBytes(32));
+export function x25519Keygen(secret?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  const secretKey = secret ?? new Uint8Array(randomBytes(32));
   return { secretKey, publicKey: x25519PublicKey(secretKey) };
 }

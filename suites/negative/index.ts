@@ -12,6 +12,7 @@ import { handshakeChecks } from './checks/handshake.ts';
 import { identityChecks } from './checks/identity.ts';
 import { lengthChecks } from './checks/lengths.ts';
 import { recordChecks } from './checks/records.ts';
+import { rngFailureChecks } from './checks/rng-failure.ts';
 import { toCheck, type NegativeCheck } from './clause.ts';
 
 export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
@@ -21,6 +22,7 @@ export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
   ...identityChecks,
   ...handshakeChecks,
   ...recordChecks,
+  ...rngFailureChecks,
 ];
 
 export const negativeSuite: HarnessSuite = {

@@ -9,4 +9,6 @@ export const negativeMutants: readonly MutantSpec[] = [
   protocol('skips-transcript-signature', ['negative/downgrade', 'negative/identity', 'negative/handshake']),
   protocol('fixed-size-signature-buffer', ['negative/lengths']),
   protocol('no-replay-window', ['negative/records', 'negative/key-desync']),
+  // Pads a short read from the randomness source with zeros and carries on (§3.7.2).
+  protocol('pads-short-randomness', ['negative/rng-failure']),
 ];

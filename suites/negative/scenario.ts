@@ -8,6 +8,7 @@ import { createCa, issueNode, trustAnchor, type Identity } from '../../src/mesh/
 import { bindCipherSuites, type CipherSuite, type CipherSuiteName } from '../../src/mesh/protocol/ciphersuites.ts';
 import { reasonOf, type FailureReason } from '../../src/mesh/protocol/errors.ts';
 import { initiate, respond, type HandshakeConfig, type HandshakeConn, type HandshakeResult } from '../../src/mesh/protocol/handshake.ts';
+import type { RandomSource } from '../../src/mesh/protocol/randomness.ts';
 import type { MeshProtocol } from '../../src/mesh/protocol/seams.ts';
 import { FrameType, encodeAlert } from '../../src/mesh/protocol/wire.ts';
 import type { Attacker } from './attacker/attacker.ts';
@@ -69,6 +70,8 @@ export interface SideOptions {
   identity?: Identity;
   /** Fault injection on this side's bound suites (e.g. a KEM returning a wrong secret). */
   suites?: (s: Map<CipherSuiteName, CipherSuite>) => Map<CipherSuiteName, CipherSuite>;
+  /** This side's randomness source (default: the system one); the rng-failure checks make it fail. */
+  random?: RandomSource;
 }
 
 export interface HandshakeRun {
@@ -91,6 +94,7 @@ function side(subject: Subject, pki: Pki, identity: Identity, o: SideOptions, ti
     isPeer: (id) => id === 'alice' || id === 'bob' || id === 'mallory',
     protocol: subject.protocol,
     timeoutMs,
+    random: o.random,
   };
 }
 

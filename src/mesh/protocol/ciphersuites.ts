@@ -7,6 +7,7 @@ import type { CryptoBackend } from '../../crypto/backend.ts';
 import { MeshError } from './errors.ts';
 import { x25519Keygen, x25519SharedSecret } from '../../crypto/x25519.ts';
 import { createXWing, type XWingExpandedKey } from '../../crypto/xwing.ts';
+import { systemDraw, type DrawRandom } from './randomness.ts';
 
 export const CIPHER_SUITE_NAMES = ['XWING-MLDSA65', 'MLKEM1024-MLDSA87', 'X25519-ED25519'] as const;
 export type CipherSuiteName = (typeof CIPHER_SUITE_NAMES)[number];
@@ -29,18 +30,24 @@ export type IdentityAlg = (typeof IDENTITY_ALGS)[number];
 /** An ephemeral decapsulation key: opaque, so a KEM may keep it pre-expanded. */
 export type EphemeralSecret = { readonly kem: string; readonly key: unknown };
 
+/**
+ * Keygen and encaps take their randomness from `draw` (default: the system
+ * source), so a failing source reaches them (docs/mesh.md §3.7). A backend
+ * that cannot take caller randomness (not `deterministic`) draws its own.
+ */
 export interface EphemeralKem {
   readonly shareBytes: number;
   readonly ciphertextBytes: number;
-  keygen(): { publicKey: Uint8Array; secretKey: EphemeralSecret };
-  encaps(publicKey: Uint8Array): { ciphertext: Uint8Array; secret: Uint8Array };
+  keygen(draw?: DrawRandom): { publicKey: Uint8Array; secretKey: EphemeralSecret };
+  encaps(publicKey: Uint8Array, draw?: DrawRandom): { ciphertext: Uint8Array; secret: Uint8Array };
   decaps(secretKey: EphemeralSecret, ciphertext: Uint8Array): Uint8Array;
 }
 
 export interface IdentitySigner {
   readonly alg: IdentityAlg;
   keygen(): { publicKey: Uint8Array; secretKey: Uint8Array };
-  sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array;
+  /** ML-DSA signs hedged with 32 bytes from `draw` (FIPS 204 rnd); Ed25519 is deterministic and draws nothing. */
+  sign(secretKey: Uint8Array, message: Uint8Array, draw?: DrawRandom): Uint8Array;
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }
 
@@ -75,16 +82,17 @@ export function identitySigner(backend: CryptoBackend, alg: IdentityAlg): Identi
       const { pk, sk } = s.keygen();
       return { publicKey: pk, secretKey: sk };
     },
-    sign: (sk, msg) => s.sign(sk, msg),
+    sign: (sk, msg, draw = systemDraw) => (backend.deterministic ? s.sign(sk, msg, { rnd: draw(32, 'signing') }) : s.sign(sk, msg)),
     verify: (pk, msg, sig) => s.verify(pk, msg, sig),
   };
 }
 
-/** Any KEM failure on peer-supplied bytes is a malformed message, not a crash. */
+/** Any KEM failure on peer-supplied bytes is a malformed message, not a crash; a refused draw keeps its own reason. */
 function guarded<T>(what: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
+    if (e instanceof MeshError) throw e;
     throw new MeshError('bad_frame', `${what}: ${(e as Error).message}`);
   }
 }
@@ -94,13 +102,14 @@ function xwingKem(backend: CryptoBackend): EphemeralKem {
   return {
     shareBytes: XWING_SIZES.pk,
     ciphertextBytes: XWING_SIZES.ct,
-    keygen: () => {
-      const { pk, expanded } = xw.keygenExpanded();
+    keygen: (draw = systemDraw) => {
+      const { pk, expanded } = xw.keygenExpanded(draw(XWING_SIZES.sk, 'keygen'));
       return { publicKey: pk, secretKey: { kem: 'X-Wing', key: expanded } };
     },
-    encaps: (pk) =>
+    // The draw comes first: a share of the wrong length is refused either way, but no randomness is wasted on it.
+    encaps: (pk, draw = systemDraw) =>
       guarded('X-Wing encapsulation', () => {
-        const { ct, ss } = xw.encaps(pk);
+        const { ct, ss } = xw.encaps(pk, draw(XWING_SIZES.eseed, 'encaps'));
         return { ciphertext: ct, secret: ss };
       }),
     decaps: (sk, ct) => guarded('X-Wing decapsulation', () => xw.decapsExpanded(sk.key as XWingExpandedKey, ct)),
@@ -112,13 +121,15 @@ function mlkem1024Kem(backend: CryptoBackend): EphemeralKem {
   return {
     shareBytes: KEM_SIZES['ML-KEM-1024'].ek,
     ciphertextBytes: KEM_SIZES['ML-KEM-1024'].ct,
-    keygen: () => {
-      const { ek, dk } = k.keygen();
+    keygen: (draw = systemDraw) => {
+      // FIPS 203 Alg. 16: d || z, 64 bytes
+      const { ek, dk } = backend.deterministic ? k.keygen(draw(64, 'keygen')) : k.keygen();
       return { publicKey: ek, secretKey: { kem: 'ML-KEM-1024', key: dk } };
     },
-    encaps: (pk) =>
+    encaps: (pk, draw = systemDraw) =>
       guarded('ML-KEM-1024 encapsulation', () => {
-        const { ct, ss } = k.encaps(pk);
+        // FIPS 203 Alg. 17: m, 32 bytes
+        const { ct, ss } = backend.deterministic ? k.encaps(pk, draw(32, 'encaps')) : k.encaps(pk);
         return { ciphertext: ct, secret: ss };
       }),
     decaps: (sk, ct) => guarded('ML-KEM-1024 decapsulation', () => k.decaps(sk.key as Uint8Array, ct)),
@@ -130,13 +141,13 @@ function x25519Kem(): EphemeralKem {
   return {
     shareBytes: 32,
     ciphertextBytes: 32,
-    keygen: () => {
-      const { publicKey, secretKey } = x25519Keygen();
+    keygen: (draw = systemDraw) => {
+      const { publicKey, secretKey } = x25519Keygen(draw(32, 'keygen'));
       return { publicKey, secretKey: { kem: 'X25519', key: secretKey } };
     },
-    encaps: (pk) =>
+    encaps: (pk, draw = systemDraw) =>
       guarded('X25519', () => {
-        const eph = x25519Keygen();
+        const eph = x25519Keygen(draw(32, 'encaps'));
         return { ciphertext: eph.publicKey, secret: x25519SharedSecret(eph.secretKey, pk) };
       }),
     decaps: (sk, ct) => guarded('X25519', () => x25519SharedSecret(sk.key as Uint8Array, ct)),

@@ -40,6 +40,8 @@ export const FAILURE_REASONS = [
   'record_gap',
   /** The peer was revoked by a committed control-plane event (docs/control-plane.md §4): its sessions close, its handshakes are refused. */
   'revoked',
+  /** The randomness source failed (threw or returned short): the handshake fails closed, docs/mesh.md §3.7. */
+  'rng_failure',
 ] as const;
 
 export type FailureReason = (typeof FAILURE_REASONS)[number];

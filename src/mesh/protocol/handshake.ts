@@ -12,12 +12,13 @@
 // cover the whole offer (versions and suites), so stripping anything from
 // HELLO breaks them, and ACCEPT echoes the offer so the initiator can name
 // that attack `downgrade` before it even checks the signature.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Certificate, Identity, TrustAnchor } from './certificate.ts';
 import { decodeCertificate, verifyCertificate } from './certificate.ts';
 import { MeshError } from './errors.ts';
 import { confirmationMac, deriveHandshakeSecrets, macsEqual, type HandshakeSecrets } from './keys.ts';
 import type { MeshProtocol } from './seams.ts';
+import { systemRandom, type DrawRandom, type RandomSource } from './randomness.ts';
 import { cipherSuiteName, type EphemeralSecret, type CipherSuite, type CipherSuiteName } from './ciphersuites.ts';
 import {
   FrameType,
@@ -70,6 +71,8 @@ export interface HandshakeConfig {
   protocol: MeshProtocol;
   timeoutMs: number;
   now?: () => number;
+  /** Where this side's random bytes come from (default: the system CSPRNG); drawn through `protocol.drawRandom` (§3.7). */
+  random?: RandomSource;
 }
 
 export interface HandshakeResult {
@@ -98,6 +101,12 @@ function signed(label: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
   m.set(label);
   m.set(transcriptHash, label.length);
   return m;
+}
+
+/** Every random byte of one handshake side, through the protocol's draw seam. */
+function drawFor(c: HandshakeConfig): DrawRandom {
+  const source = c.random ?? systemRandom;
+  return (length, purpose) => c.protocol.drawRandom(source, length, purpose);
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
@@ -132,12 +141,15 @@ class InitiatorHandshake {
   private accept!: Accept;
   private peer!: Certificate;
   private secrets!: HandshakeSecrets;
+  private readonly draw: DrawRandom;
 
   constructor(
     private readonly c: HandshakeConfig,
     private readonly conn: HandshakeConn,
     private readonly expectedPeer: string,
-  ) {}
+  ) {
+    this.draw = drawFor(c);
+  }
 
   async run(): Promise<HandshakeResult> {
     this.sendHello();
@@ -155,14 +167,14 @@ class InitiatorHandshake {
     const suites = this.c.offer.map((n) => this.c.suites.get(n)).filter((s): s is CipherSuite => s !== undefined);
     if (suites.length === 0) throw new MeshError('policy', 'no suite to offer');
     this.suite = suites[0];
-    const { publicKey, secretKey } = this.suite.kem.keygen();
+    const { publicKey, secretKey } = this.suite.kem.keygen(this.draw);
     this.ephemeralSecret = secretKey;
     this.hello = {
       versions: [PROTOCOL_VERSION],
       suites: suites.map((s) => s.id),
       certificate: this.c.identity.certificate.encoded,
       keyShare: publicKey,
-      nonce: randomBytes(32),
+      nonce: this.draw(32, 'nonce'),
     };
     const body = encodeHello(this.hello);
     this.transcript.add(body);
@@ -221,6 +233,7 @@ class InitiatorHandshake {
     const signature = this.suite.signer.sign(
       secretKey(this.c.identity, this.suite),
       signed(INITIATOR_SIGNATURE_LABEL, this.transcript.current()),
+      this.draw,
     );
     this.transcript.add(encodeField(signature));
     const mac = confirmationMac(this.secrets.initiatorConfirm, this.transcript.current());
@@ -248,11 +261,14 @@ class ResponderHandshake {
   private shared!: Uint8Array;
   private ciphertext!: Uint8Array;
   private secrets!: HandshakeSecrets;
+  private readonly draw: DrawRandom;
 
   constructor(
     private readonly c: HandshakeConfig,
     private readonly conn: HandshakeConn,
-  ) {}
+  ) {
+    this.draw = drawFor(c);
+  }
 
   async run(): Promise<HandshakeResult> {
     await this.readHello();
@@ -312,7 +328,7 @@ class ResponderHandshake {
   }
 
   private encapsulate(): void {
-    const { ciphertext, secret } = this.suite.kem.encaps(this.hello.keyShare);
+    const { ciphertext, secret } = this.suite.kem.encaps(this.hello.keyShare, this.draw);
     this.shared = secret;
     this.ciphertext = ciphertext;
   }
@@ -326,12 +342,13 @@ class ResponderHandshake {
       offeredSuites: this.hello.suites,
       certificate: this.c.identity.certificate.encoded,
       ciphertext: this.ciphertext,
-      nonce: randomBytes(32),
+      nonce: this.draw(32, 'nonce'),
     };
     this.transcript.add(encodeAcceptCore(core));
     const signature = this.suite.signer.sign(
       secretKey(this.c.identity, this.suite),
       signed(RESPONDER_SIGNATURE_LABEL, this.transcript.current()),
+      this.draw,
     );
     this.transcript.add(encodeField(signature));
     this.secrets = deriveHandshakeSecrets(this.shared, this.transcript.current(), this.c.protocol.directionSecrets);

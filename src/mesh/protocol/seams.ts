@@ -5,6 +5,7 @@
 import { InOrderWindow, type ReplayWindow } from './channel.ts';
 import { separateDirectionSecrets, type DirectionSecrets } from './keys.ts';
 import type { IdentitySigner } from './ciphersuites.ts';
+import { strictDraw, type RandomPurpose, type RandomSource } from './randomness.ts';
 
 export interface MeshProtocol {
   readonly name: string;
@@ -14,6 +15,8 @@ export interface MeshProtocol {
   directionSecrets: DirectionSecrets;
   /** A fresh receive-order window, one per receive epoch (strictly in order in the reference). */
   newReplayWindow(): ReplayWindow;
+  /** Takes `length` bytes for `purpose` from the node's randomness source; refuses a failing source (§3.7). */
+  drawRandom(source: RandomSource, length: number, purpose: RandomPurpose): Uint8Array;
 }
 
 export const referenceProtocol: MeshProtocol = {
@@ -21,4 +24,5 @@ export const referenceProtocol: MeshProtocol = {
   verifyTranscriptSignature: (signer, publicKey, message, signature) => signer.verify(publicKey, message, signature),
   directionSecrets: separateDirectionSecrets,
   newReplayWindow: () => new InOrderWindow(),
+  drawRandom: strictDraw,
 };
