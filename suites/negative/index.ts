@@ -13,10 +13,12 @@ import { identityChecks } from './checks/identity.ts';
 import { lengthChecks } from './checks/lengths.ts';
 import { recordChecks } from './checks/records.ts';
 import { rngFailureChecks } from './checks/rng-failure.ts';
+import { transcriptBindingChecks } from './checks/transcript-binding.ts';
 import { toCheck, type NegativeCheck } from './clause.ts';
 
 export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
   ...brokenKemChecks,
+  ...transcriptBindingChecks,
   ...lengthChecks,
   ...downgradeChecks,
   ...identityChecks,

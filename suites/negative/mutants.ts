@@ -6,6 +6,8 @@ const protocol = (name: string, kills: string[]): MutantSpec => ({ name, kind: '
 export const negativeMutants: readonly MutantSpec[] = [
   // Encapsulation without the FIPS 203 §7.2 modulus check: the q-coefficient shares get through.
   { name: 'mlkem-no-modulus-check', kind: 'backend', module: 'test/mutants/mlkem-no-modulus-check.ts', kills: ['negative/broken-kem'] },
+  // HKDF-Extract without the transcript salt: one KEM secret, one set of keys, whatever the transcript (§3.3.6).
+  protocol('unbound-kem-secret', ['negative/broken-kem']),
   protocol('skips-transcript-signature', ['negative/downgrade', 'negative/identity', 'negative/handshake']),
   protocol('fixed-size-signature-buffer', ['negative/lengths']),
   protocol('no-replay-window', ['negative/records', 'negative/key-desync']),

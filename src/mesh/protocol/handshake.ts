@@ -219,7 +219,7 @@ class InitiatorHandshake {
 
   private decapsulateAndDeriveSecrets(): void {
     const shared = this.suite.kem.decaps(this.ephemeralSecret, this.accept.ciphertext);
-    this.secrets = deriveHandshakeSecrets(shared, this.transcript.current(), this.c.protocol.directionSecrets);
+    this.secrets = deriveHandshakeSecrets(shared, this.transcript.current(), this.c.protocol.directionSecrets, this.c.protocol.extractKey);
   }
 
   /** A wrong MAC here means our decapsulation disagrees with their encapsulation. */
@@ -351,7 +351,12 @@ class ResponderHandshake {
       this.draw,
     );
     this.transcript.add(encodeField(signature));
-    this.secrets = deriveHandshakeSecrets(this.shared, this.transcript.current(), this.c.protocol.directionSecrets);
+    this.secrets = deriveHandshakeSecrets(
+      this.shared,
+      this.transcript.current(),
+      this.c.protocol.directionSecrets,
+      this.c.protocol.extractKey,
+    );
     const mac = confirmationMac(this.secrets.responderConfirm, this.transcript.current());
     this.transcript.add(encodeField(mac));
     this.conn.send(FrameType.ACCEPT, encodeAccept({ ...core, signature, mac }));

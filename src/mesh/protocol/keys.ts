@@ -42,12 +42,23 @@ export const separateDirectionSecrets: DirectionSecrets = (prk) => ({
   r2i: expandLabel(prk, 'r2i traffic'),
 });
 
+/**
+ * The extract step, where the transcript enters the key schedule (docs/mesh.md
+ * §3.3.6). A seam: the unbound-kem-secret mutant drops the salt, so two
+ * sessions with one KEM secret share their keys, and the transplant checks
+ * must notice.
+ */
+export type ExtractKey = (sharedSecret: Uint8Array, transcriptHash: Uint8Array) => Uint8Array;
+
+export const transcriptSaltedExtract: ExtractKey = (sharedSecret, transcriptHash) => extract(sha256, sharedSecret, transcriptHash);
+
 export function deriveHandshakeSecrets(
   sharedSecret: Uint8Array,
   transcriptHash: Uint8Array,
   directions: DirectionSecrets,
+  extractKey: ExtractKey = transcriptSaltedExtract,
 ): HandshakeSecrets {
-  const prk = extract(sha256, sharedSecret, transcriptHash);
+  const prk = extractKey(sharedSecret, transcriptHash);
   const { i2r, r2i } = directions(prk);
   return {
     sessionId: expandLabel(prk, 'session id', 16),

@@ -3,7 +3,7 @@
 // replace exactly one member each, which is how a seeded defect gets into a
 // node without a configuration switch that could be left on by mistake.
 import { InOrderWindow, type ReplayWindow } from './channel.ts';
-import { separateDirectionSecrets, type DirectionSecrets } from './keys.ts';
+import { separateDirectionSecrets, transcriptSaltedExtract, type DirectionSecrets, type ExtractKey } from './keys.ts';
 import type { IdentitySigner } from './ciphersuites.ts';
 import { strictDraw, type RandomPurpose, type RandomSource } from './randomness.ts';
 
@@ -13,6 +13,8 @@ export interface MeshProtocol {
   verifyTranscriptSignature(signer: IdentitySigner, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** Gives each direction of a session its traffic secret. */
   directionSecrets: DirectionSecrets;
+  /** HKDF-Extract of the KEM secret, salted with the transcript hash (§3.3.6). */
+  extractKey: ExtractKey;
   /** A fresh receive-order window, one per receive epoch (strictly in order in the reference). */
   newReplayWindow(): ReplayWindow;
   /** Takes `length` bytes for `purpose` from the node's randomness source; refuses a failing source (§3.7). */
@@ -23,6 +25,7 @@ export const referenceProtocol: MeshProtocol = {
   name: 'reference',
   verifyTranscriptSignature: (signer, publicKey, message, signature) => signer.verify(publicKey, message, signature),
   directionSecrets: separateDirectionSecrets,
+  extractKey: transcriptSaltedExtract,
   newReplayWindow: () => new InOrderWindow(),
   drawRandom: strictDraw,
 };
