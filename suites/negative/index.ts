@@ -7,6 +7,7 @@ import type { Check } from '../../src/check/evidence.ts';
 import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
 import type { HarnessSuite } from '../env.ts';
 import { brokenKemChecks } from './checks/broken-kem.ts';
+import { cleartextAlertChecks } from './checks/cleartext-alert.ts';
 import { downgradeChecks } from './checks/downgrade.ts';
 import { handshakeChecks } from './checks/handshake.ts';
 import { identityChecks } from './checks/identity.ts';
@@ -24,6 +25,7 @@ export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
   ...identityChecks,
   ...handshakeChecks,
   ...recordChecks,
+  ...cleartextAlertChecks,
   ...rngFailureChecks,
 ];
 

@@ -11,6 +11,8 @@ export const negativeMutants: readonly MutantSpec[] = [
   protocol('skips-transcript-signature', ['negative/downgrade', 'negative/identity', 'negative/handshake']),
   protocol('fixed-size-signature-buffer', ['negative/lengths']),
   protocol('no-replay-window', ['negative/records', 'negative/key-desync']),
+  // Takes a cleartext ALERT on an established session as the peer's (§4.1.7).
+  protocol('believes-cleartext-alert', ['negative/records']),
   // Pads a short read from the randomness source with zeros and carries on (§3.7.2).
   protocol('pads-short-randomness', ['negative/rng-failure']),
 ];

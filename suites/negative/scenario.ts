@@ -84,7 +84,8 @@ export interface HandshakeRun {
 /** Deadline per side: long enough for ML-DSA on a loaded box, short enough for a blackhole check. */
 export const NEGATIVE_TIMEOUT_MS = 1500;
 
-function side(subject: Subject, pki: Pki, identity: Identity, o: SideOptions, timeoutMs: number): HandshakeConfig {
+/** One side's handshake configuration: `identity` running the subject, as changed by `o`. */
+export function sideConfig(subject: Subject, pki: Pki, identity: Identity, o: SideOptions, timeoutMs: number): HandshakeConfig {
   return {
     identity: o.identity ?? identity,
     trust: trustAnchor(pki.ca.certificate, subject.backend),
@@ -123,8 +124,8 @@ export async function attackedHandshake(subject: Subject, s: HandshakeSetup): Pr
   const { initiator: ci, responder: cr } = s.attacker.conns();
   const timeout = s.timeoutMs ?? NEGATIVE_TIMEOUT_MS;
   const [i, r] = await Promise.all([
-    settle(initiate(side(subject, pki, pki.alice, s.initiator ?? {}, timeout), ci, 'bob'), ci),
-    settle(respond(side(subject, pki, pki.bob, s.responder ?? {}, timeout), cr), cr),
+    settle(initiate(sideConfig(subject, pki, pki.alice, s.initiator ?? {}, timeout), ci, 'bob'), ci),
+    settle(respond(sideConfig(subject, pki, pki.bob, s.responder ?? {}, timeout), cr), cr),
   ]);
   // A side that completed and was then sent an ALERT (a FINISH the responder refused) closes with that reason at once.
   const outcome = (x: Outcome | HandshakeResult, end: 'initiator' | 'responder'): Outcome =>

@@ -29,6 +29,7 @@ export class FramedConnection {
   private closeInfo: CloseInfo | undefined;
   private readonly closeListeners: ((c: CloseInfo) => void)[] = [];
   private sealAlert: ((a: Alert) => Uint8Array) | undefined;
+  private believesCleartext: ((a: Alert | undefined) => boolean) | undefined;
   private budget: ((buffered: number) => boolean) | undefined;
   /** Complete frames received so far. */
   framesIn = 0;
@@ -72,9 +73,14 @@ export class FramedConnection {
     this.budget = allow;
   }
 
-  /** After the handshake: alerts are sent as RECORD bodies made by `seal`, and cleartext ones are refused. */
-  sealAlerts(seal: (a: Alert) => Uint8Array): void {
+  /**
+   * After the handshake: alerts are sent as RECORD bodies made by `seal`, and
+   * cleartext ones are refused unless `believes` (a protocol seam; never in
+   * the reference) takes one as the peer's.
+   */
+  sealAlerts(seal: (a: Alert) => Uint8Array, believes: (a: Alert | undefined) => boolean = () => false): void {
     this.sealAlert = seal;
+    this.believesCleartext = believes;
   }
 
   /** Push mode after the handshake: queued frames are delivered first. */
@@ -147,12 +153,21 @@ export class FramedConnection {
   private dispatch(f: Frame): void {
     try {
       if (f.type === FrameType.ALERT) {
-        if (this.sealAlert) throw new MeshError('bad_frame', 'cleartext ALERT after the handshake (alerts are sealed in the channel)');
+        if (this.sealAlert && !this.believesCleartext?.(this.decodedAlert(f)))
+          throw new MeshError('bad_frame', 'cleartext ALERT after the handshake (alerts are sealed in the channel)');
         throw this.alertError(f);
       }
       this.handler!(f);
     } catch (e) {
       this.fail(e);
+    }
+  }
+
+  private decodedAlert(f: Frame): Alert | undefined {
+    try {
+      return decodeAlert(f.body);
+    } catch {
+      return undefined;
     }
   }
 

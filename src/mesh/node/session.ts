@@ -55,7 +55,10 @@ export class Session {
   ) {
     this.peerId = handshake.peer.nodeId;
     this.channel = new Channel(handshake, () => protocol.newReplayWindow());
-    conn.sealAlerts((alert) => encodeRecord(this.channel.seal({ type: 'alert', alert })));
+    conn.sealAlerts(
+      (alert) => encodeRecord(this.channel.seal({ type: 'alert', alert })),
+      (alert) => protocol.believesCleartextAlert(alert),
+    );
     conn.onClose((info) => {
       clearInterval(this.timer);
       clearInterval(this.heartbeat);

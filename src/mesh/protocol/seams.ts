@@ -5,6 +5,7 @@
 import { InOrderWindow, type ReplayWindow } from './channel.ts';
 import { separateDirectionSecrets, transcriptSaltedExtract, type DirectionSecrets, type ExtractKey } from './keys.ts';
 import type { IdentitySigner } from './ciphersuites.ts';
+import type { Alert } from './wire.ts';
 import { strictDraw, type RandomPurpose, type RandomSource } from './randomness.ts';
 
 export interface MeshProtocol {
@@ -19,6 +20,12 @@ export interface MeshProtocol {
   newReplayWindow(): ReplayWindow;
   /** Takes `length` bytes for `purpose` from the node's randomness source; refuses a failing source (§3.7). */
   drawRandom(source: RandomSource, length: number, purpose: RandomPurpose): Uint8Array;
+  /**
+   * A cleartext ALERT frame on an established session (undefined: undecodable):
+   * does the node take it as the peer's? Never in the reference (§4.1.7):
+   * the peer's alerts are sealed in the channel, so this one is injected.
+   */
+  believesCleartextAlert(alert: Alert | undefined): boolean;
 }
 
 export const referenceProtocol: MeshProtocol = {
@@ -28,4 +35,5 @@ export const referenceProtocol: MeshProtocol = {
   extractKey: transcriptSaltedExtract,
   newReplayWindow: () => new InOrderWindow(),
   drawRandom: strictDraw,
+  believesCleartextAlert: () => false,
 };

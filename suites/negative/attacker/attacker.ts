@@ -74,6 +74,8 @@ export class Attacker {
   private readonly held: Record<Direction, Frame[]> = { i2r: [], r2i: [] };
   private readonly blackholed = new Set<Direction>();
   private readonly ends: Record<'initiator' | 'responder', End> = { initiator: { inbox: [] }, responder: { inbox: [] } };
+  /** Set when the attacker sits on a TCP path (attacker/tcp.ts): frames go to sockets, not to in-memory ends. */
+  private sinks: Record<Direction, (f: Frame) => void> | undefined;
 
   constructor(seed = 0) {
     this.rng = prng(seed);
@@ -104,6 +106,17 @@ export class Attacker {
   inject(direction: Direction, frame: Frame): void {
     this.log.push({ direction, index: -1, type: frame.type, bytes: frame.body.length, did: 'injected' });
     this.deliver(direction, frame);
+  }
+
+  /** Sends what the rules let through to `sinks` (one per direction) instead of the in-memory ends. */
+  attach(sinks: Record<Direction, (f: Frame) => void>): this {
+    this.sinks = sinks;
+    return this;
+  }
+
+  /** A frame an honest end sent, into the rules (what `conns()` does on send; the TCP path calls it per frame read). */
+  forward(direction: Direction, frame: Frame): void {
+    this.pass(direction, frame);
   }
 
   /** The two connections the honest ends use: initiator and responder. */
@@ -151,6 +164,10 @@ export class Attacker {
   }
 
   private deliver(direction: Direction, frame: Frame): void {
+    if (this.sinks) {
+      this.sinks[direction](frame);
+      return;
+    }
     const to = direction === 'i2r' ? this.ends.responder : this.ends.initiator;
     if (to.closed) return;
     if (frame.type === FrameType.ALERT) {
