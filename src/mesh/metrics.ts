@@ -30,6 +30,14 @@ export const HANDSHAKE_FAILURE_REASONS: readonly HandshakeFailureReason[] = [
   ...new Set<HandshakeFailureReason>([...REQUIRED_HANDSHAKE_FAILURE_REASONS, ...FAILURE_REASONS]),
 ];
 
+/** What the control plane reports at each scrape. */
+export interface ControlMetricsSource {
+  members: number;
+  minority: boolean;
+  /** Refusal counts per layer (gossip, vote, entry) and reason. */
+  refused?: Record<'gossip' | 'vote' | 'entry', Readonly<Record<string, number>>>;
+}
+
 /** Why a key rotation (epoch update or periodic re-handshake) failed. */
 export const KEY_ROTATION_FAILURE_REASONS = ['timeout', 'key_desync', 'bad_signature', 'backend_error', 'policy', 'internal'] as const;
 export type KeyRotationFailureReason = (typeof KEY_ROTATION_FAILURE_REASONS)[number];
@@ -91,7 +99,7 @@ export class MeshMetrics {
   private readonly sendRejections: Counter<'reason'>;
   private readonly preauthRejections: Counter<'reason'>;
   private reachableSource: (() => number) | undefined;
-  private controlSource: (() => { members: number; minority: boolean }) | undefined;
+  private controlSource: (() => ControlMetricsSource) | undefined;
 
   constructor(options: MeshMetricsOptions = {}) {
     this.registry = new Registry();
@@ -166,6 +174,20 @@ export class MeshMetrics {
       registers,
       collect() {
         if (metrics.controlSource) this.set(metrics.controlSource().minority ? 1 : 0);
+      },
+    });
+    // Control messages refused (docs/control-plane.md §1, §4), from the plane's own counters at every scrape.
+    new Counter({
+      name: 'mesh_control_refused_total',
+      help: 'Control-plane gossip, votes and certified entries this node refused, by layer and reason (forged, duplicate, non-member, too few signers...).',
+      labelNames: ['layer', 'reason'] as const,
+      registers,
+      collect() {
+        const refused = metrics.controlSource?.().refused;
+        if (!refused) return;
+        this.reset();
+        for (const [layer, byReason] of Object.entries(refused))
+          for (const [reason, n] of Object.entries(byReason)) if (n > 0) this.inc({ layer, reason }, n);
       },
     });
     this.sendRejections = new Counter({
@@ -280,8 +302,8 @@ export class MeshMetrics {
     this.reachableSource = source;
   }
 
-  /** mesh_members and mesh_partition_minority from the control plane's membership. */
-  controlFrom(source: () => { members: number; minority: boolean }): void {
+  /** mesh_members, mesh_partition_minority and mesh_control_refused_total from the control plane. */
+  controlFrom(source: () => ControlMetricsSource): void {
     this.controlSource = source;
   }
 

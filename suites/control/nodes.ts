@@ -35,6 +35,28 @@ export interface NodeMeshOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** One admin API call with the node's bearer token: GET without a body, POST with one (JSON both ways). */
+export async function adminRequest<T>(admin: string, token: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${admin}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Polls `done` every `stepMs`; the ms it took, or undefined after `timeoutMs`. */
+export async function pollUntil(done: () => Promise<boolean>, timeoutMs: number, stepMs = 40): Promise<number | undefined> {
+  const start = Date.now();
+  for (;;) {
+    if (await done()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) return undefined;
+    await sleep(stepMs);
+  }
+}
+
 export class NodeMesh {
   readonly history: History;
   readonly trust: TrustAnchor;
@@ -101,14 +123,7 @@ export class NodeMesh {
   async request<T>(id: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const p = this.procs.get(id);
     if (!p) throw new Error(`no node ${id} in this mesh`);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.tokens.get(id)}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${p.ready.admin}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as T };
+    return adminRequest<T>(p.ready.admin, this.tokens.get(id)!, path, body);
   }
 
   async status(id: string): Promise<NodeStatus> {
@@ -163,13 +178,8 @@ export class NodeMesh {
   }
 
   /** Polls `done` every `stepMs`; the ms it took, or undefined after `timeoutMs`. */
-  async waitUntil(done: () => Promise<boolean>, timeoutMs: number, stepMs = 40): Promise<number | undefined> {
-    const start = Date.now();
-    for (;;) {
-      if (await done()) return Date.now() - start;
-      if (Date.now() - start > timeoutMs) return undefined;
-      await sleep(stepMs);
-    }
+  waitUntil(done: () => Promise<boolean>, timeoutMs: number, stepMs = 40): Promise<number | undefined> {
+    return pollUntil(done, timeoutMs, stepMs);
   }
 
   async stop(): Promise<void> {

@@ -10,6 +10,8 @@ export interface NegativeCheck {
   /** Section number of a clause in docs/mesh.md, e.g. `3.2.2`. */
   clause: string;
   title: string;
+  /** Starts real node processes (seconds each): the in-process test loops leave it to the selftest timing test. */
+  realNodes?: boolean;
   run(subject: Subject, ctx: CheckContext): Promise<Verdict>;
 }
 

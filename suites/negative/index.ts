@@ -7,6 +7,7 @@ import type { Check } from '../../src/check/evidence.ts';
 import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
 import type { HarnessSuite } from '../env.ts';
 import { brokenKemChecks } from './checks/broken-kem.ts';
+import { byzantineChecks } from './checks/byzantine.ts';
 import { cleartextAlertChecks } from './checks/cleartext-alert.ts';
 import { downgradeChecks } from './checks/downgrade.ts';
 import { handshakeChecks } from './checks/handshake.ts';
@@ -26,6 +27,7 @@ export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
   ...handshakeChecks,
   ...recordChecks,
   ...cleartextAlertChecks,
+  ...byzantineChecks,
   ...rngFailureChecks,
 ];
 
@@ -35,7 +37,7 @@ export const negativeSuite: HarnessSuite = {
     const backend = env.backends[0];
     if (!backend) return [];
     const sweepBackend = env.backends.find((b) => b.name === 'liboqs') ?? backend;
-    const subject = { protocol: env.protocol ?? referenceProtocol, backend, sweepBackend };
+    const subject = { protocol: env.protocol ?? referenceProtocol, backend, sweepBackend, controlModule: env.controlModule };
     return NEGATIVE_CHECKS.map((c) => toCheck(c, () => subject));
   },
 };

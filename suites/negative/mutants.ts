@@ -2,6 +2,13 @@
 import type { MutantSpec } from '../mutant.ts';
 
 const protocol = (name: string, kills: string[]): MutantSpec => ({ name, kind: 'protocol', module: `test/mutants/mesh/${name}.ts`, kills });
+/** A control plane every node process of the real-node checks runs (`--mutant`). */
+const control = (name: string, kills: string[]): MutantSpec => ({
+  name,
+  kind: 'control',
+  module: `test/mutants/control/${name}.ts`,
+  kills,
+});
 
 export const negativeMutants: readonly MutantSpec[] = [
   // Encapsulation without the FIPS 203 §7.2 modulus check: the q-coefficient shares get through.
@@ -15,4 +22,7 @@ export const negativeMutants: readonly MutantSpec[] = [
   protocol('believes-cleartext-alert', ['negative/records']),
   // Pads a short read from the randomness source with zeros and carries on (§3.7.2).
   protocol('pads-short-randomness', ['negative/rng-failure']),
+  // Real node processes, the attacker a member on the wire (§10.5). One mutant per family: each costs a mesh.
+  control('updates-before-verifying', ['negative/forgery']),
+  control('accepts-non-member-votes', ['negative/votes']),
 ];

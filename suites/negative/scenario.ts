@@ -24,6 +24,8 @@ export interface Subject {
    * pure-JS ML-DSA would make it 13 times slower (docs/negative.md).
    */
   sweepBackend?: CryptoBackend;
+  /** A ControlProtocol module (absolute path) the real node processes of the byzantine checks run; unset: the reference. */
+  controlModule?: string;
 }
 
 export interface Pki {

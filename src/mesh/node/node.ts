@@ -122,8 +122,12 @@ export class MeshNode {
       onCommit: (e) => this.applyCommit(e),
     });
     this.metrics.controlFrom(() => {
-      const m = this.control.plane.membership.status();
-      return { members: m.members.length, minority: m.partition === 'minority' };
+      const { membership: m, gossip, quorum } = this.control.plane.status();
+      return {
+        members: m.members.length,
+        minority: m.partition === 'minority',
+        refused: { gossip: gossip.dropped, vote: quorum.votesRefused, entry: quorum.entriesRefused },
+      };
     });
   }
 
