@@ -22,6 +22,8 @@ export function toCheck(c: NegativeCheck, subject: () => Subject): Check {
     id: `negative/${c.id}`,
     title: `§${c.clause} ${c.title}`,
     family,
+    // Real node processes hold a worker for seconds: the pool starts them first.
+    ...(c.realNodes ? { schedule: { long: true } } : {}),
     run: async (ctx) => {
       const v = await c.run(subject(), ctx);
       const evidence = { clause: c.clause, ...v.evidence };
