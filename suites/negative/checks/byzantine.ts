@@ -92,10 +92,27 @@ async function judgeAttacks(
   return pass(evidence);
 }
 
-async function withMesh(s: Subject, run: (m: ByzantineMesh) => Promise<Verdict>): Promise<Verdict> {
-  const m = await ByzantineMesh.start({ members: MEMBERS, issuer: s.backend, controlModule: s.controlModule });
+/**
+ * The node ports are picked free and bound by the nodes a moment later; an
+ * outgoing connection of the machine can take one in between (EADDRINUSE,
+ * exit 2). One more try with fresh ports; the first failure is in the evidence.
+ */
+async function startMesh(s: Subject): Promise<{ m: ByzantineMesh; retried?: string }> {
+  const o = { members: MEMBERS, issuer: s.backend, controlModule: s.controlModule };
   try {
-    return await run(m);
+    return { m: await ByzantineMesh.start(o) };
+  } catch (e) {
+    const first = (e as Error).message;
+    if (!/exited with code 2/.test(first)) throw e;
+    return { m: await ByzantineMesh.start(o), retried: first };
+  }
+}
+
+async function withMesh(s: Subject, run: (m: ByzantineMesh) => Promise<Verdict>): Promise<Verdict> {
+  const { m, retried } = await startMesh(s);
+  try {
+    const v = await run(m);
+    return retried ? { ...v, evidence: { ...v.evidence, startRetried: retried } } : v;
   } finally {
     await m.stop();
   }
