@@ -22,6 +22,10 @@ export interface SloMesh {
   dir: string;
   nodes: SloNode[];
   stop(): Promise<void>;
+  /** SIGKILL one node by its PID (a crash: no shutdown path runs); resolves once it is gone. */
+  crash(id: string): Promise<{ pid: number }>;
+  /** Starts a crashed node again with the same command and config; `nodes` then holds the new process. */
+  restart(id: string): Promise<SloNode>;
 }
 
 async function spawnNode(
@@ -135,7 +139,30 @@ export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMes
     await stop();
     throw failed.reason as Error;
   }
-  return { dir, nodes, stop };
+  const indexOf = (id: string) => {
+    const i = nodes.findIndex((n) => n.id === id);
+    if (i < 0) throw new Error(`no node ${id} in this mesh (nodes: ${nodes.map((n) => n.id).join(', ')})`);
+    return i;
+  };
+  const crash = async (id: string) => {
+    const n = nodes[indexOf(id)];
+    if (n.child.exitCode !== null || n.child.signalCode !== null) throw new Error(`node ${id} (pid ${n.pid}) is not running`);
+    const exited = new Promise((r) => n.child.once('exit', r));
+    // The ready line's pid is the node (docs/node-contract.md §3); a wrapper process the harness spawned goes too.
+    process.kill(n.pid, 'SIGKILL');
+    if (n.child.pid !== n.pid) n.child.kill('SIGKILL');
+    await exited;
+    return { pid: n.pid };
+  };
+  const restart = async (id: string) => {
+    const i = indexOf(id);
+    const old = nodes[i];
+    if (old.child.exitCode === null && old.child.signalCode === null) throw new Error(`node ${id} (pid ${old.pid}) is still running`);
+    const spec = specs.find((s) => s.id === id)!;
+    nodes[i] = await spawnNode(o.command, spec.config, join(dir, 'logs', `${id}.log`), o.env ?? {}, readyMs);
+    return nodes[i];
+  };
+  return { dir, nodes, stop, crash, restart };
 }
 
 interface PeerStatusLine {

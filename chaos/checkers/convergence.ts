@@ -10,9 +10,22 @@ import type { CheckerResult, History, LogSnapshot, StatusSnapshot } from './hist
 export interface ConvergenceOptions {
   boundMs: number;
   mustContain?: string[];
+  /**
+   * When each proposal was made (harness ms). A workload that keeps proposing
+   * after the heal keeps every log growing, so "identical to the final log"
+   * would time the last commit of normal operation, not the merge. With this,
+   * the time to converge runs until every node holds the same prefix up to
+   * the last entry proposed before the heal; the final logs must still be
+   * identical, so nothing is judged more leniently.
+   */
+  proposedAt?: ReadonlyMap<string, number>;
 }
 
-const logKey = (s: LogSnapshot) => s.entries.map((e) => `${e.slot}:${e.eventHash}`).join(',');
+const logKey = (s: LogSnapshot, length = s.entries.length) =>
+  s.entries
+    .slice(0, length)
+    .map((e) => `${e.slot}:${e.eventHash}`)
+    .join(',');
 const memberKey = (s: StatusSnapshot) => `${s.membership.epoch}:${s.membership.members.join(',')}`;
 
 export function checkConvergence(h: History, opts: ConvergenceOptions): CheckerResult {
@@ -61,12 +74,14 @@ export function checkConvergence(h: History, opts: ConvergenceOptions): CheckerR
     return { ...base, verdict: 'invalid', reason, witnesses, stats };
   }
   if (reference.entries.length === 0) return { ...base, verdict: 'unknown', reason: 'nothing was ever committed', stats };
-  const target = logKey(reference);
+  const after = (e: LogSnapshot['entries'][number]) => (opts.proposedAt?.get(e.proposalId) ?? Number.NEGATIVE_INFINITY) > healAt;
+  const settled = reference.entries.findLastIndex((e) => !after(e)) + 1;
+  const target = logKey(reference, settled);
   let convergedAt: number | undefined;
   const latest = new Map<string, LogSnapshot>();
   for (const s of logs) {
     latest.set(s.node, s);
-    if (latest.size === nodes.length && [...latest.values()].every((x) => logKey(x) === target)) {
+    if (latest.size === nodes.length && [...latest.values()].every((x) => x.entries.length >= settled && logKey(x, settled) === target)) {
       convergedAt = s.at;
       break;
     }
@@ -74,6 +89,7 @@ export function checkConvergence(h: History, opts: ConvergenceOptions): CheckerR
   const ms = convergedAt! - healAt;
   stats.convergenceMs = ms;
   stats.slots = reference.entries.length;
+  stats.settledSlots = settled;
   if (ms > opts.boundMs)
     return {
       ...base,

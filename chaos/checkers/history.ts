@@ -82,7 +82,7 @@ export interface Injection {
 
 export interface TimelineEvent {
   at: number;
-  kind: 'partition' | 'heal' | 'propose' | 'inject' | 'note';
+  kind: 'partition' | 'heal' | 'crash' | 'restart' | 'propose' | 'inject' | 'note';
   detail: string;
 }
 

@@ -16,6 +16,9 @@ import { seededRandom } from '../nemesis/random.ts';
 import { emptyHistory, type History, type LogSnapshot, type StatusSnapshot } from '../checkers/history.ts';
 import type { PartitionWindow, ReachSnapshot } from '../checkers/detection.ts';
 import { adminCall, readToken, type AdminTarget } from './admin.ts';
+import type { CrashWindow } from '../checkers/rejoin.ts';
+import { applyNodeAction } from './crash.ts';
+import { whileHoldingPorts } from './hold-ports.ts';
 import { judge, type ScenarioVerdict } from './judge.ts';
 import type { ScenarioSpec } from './scenarios.ts';
 import { Timeline } from './timeline.ts';
@@ -46,6 +49,7 @@ export interface ScenarioRun extends ScenarioVerdict {
   wallMs: number;
   /** Time from the first node spawned to every session up. */
   meshUpMs: number;
+  crashes: CrashWindow[];
 }
 
 /** Timers that let a 5-node mesh notice a cut within a second and reconnect quickly after the heal. */
@@ -106,7 +110,10 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       env: o.env,
       extra: { timers: CHAOS_TIMERS },
       prepare: async (specs) => {
-        topology = await Topology.create(client, specs, `chaos${process.pid}_${o.seed}`);
+        topology = await whileHoldingPorts(
+          specs.map((x) => x.listen),
+          () => Topology.create(client, specs, `chaos${process.pid}_${o.seed}`),
+        );
         routeThroughProxies(specs, topology);
       },
     });
@@ -125,6 +132,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     const history = emptyHistory(ids);
     const reach: ReachSnapshot[] = [];
     const windows: PartitionWindow[] = [];
+    const crashes: CrashWindow[] = [];
     const workload = new Workload({
       nodes: targets,
       rng: seededRandom(o.seed ^ 0x5eed),
@@ -180,7 +188,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     for (const { atMs, action } of schedule.actions) {
       await sleepUntil(timeline, atMs);
       if (!isLinkAction(action)) {
-        timeline.add('note', `${action.op} ${action.node}: not run (crash/restart needs the process launcher)`);
+        await applyNodeAction(action, mesh, targets, timeline, crashes);
+        say(`${o.spec.name}: ${timeline.now()} ms ${action.op} ${action.node}`);
         continue;
       }
       await topology!.apply(action);
@@ -234,6 +243,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       reach,
       logMissing,
       proposeMissing: result.proposeMissing,
+      proposals: result.proposals,
+      crashes,
     });
     const { sends: _sends, ...workloadRest } = result;
     const run: ScenarioRun = {
@@ -247,6 +258,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       workload: workloadRest,
       wallMs: Math.round(performance.now() - started),
       meshUpMs,
+      crashes,
       ...verdict,
     };
     writeFileSync(join(o.dir, 'history.json'), `${JSON.stringify(run, null, 1)}\n`);

@@ -15,8 +15,15 @@ export interface ScenarioSpec {
   detectBoundMs: number;
   /** After the heal, every acknowledged message delivered and the logs identical within this. */
   convergeBoundMs: number;
-  /** Partition scenarios judge detection and serving; link faults only safety and delivery. */
+  /**
+   * Each partition owes its sides detection, serving and a declaration
+   * (minority/majority). Link faults owe none (they cut no clean side), nor
+   * does flapping. Every scenario owes safety, delivery, convergence and,
+   * after the last heal, every node `majority` again.
+   */
   partitions: boolean;
+  /** The nemesis kills and restarts nodes: each must rejoin every peer (chaos/checkers/rejoin.ts). */
+  crashes: boolean;
   /** Sends within a side count for `serving` from this long after the cut. */
   graceMs: number;
 }
@@ -29,6 +36,7 @@ const partition = (name: string, nemesis = name): ScenarioSpec => ({
   detectBoundMs: 3000,
   convergeBoundMs: 5000,
   partitions: true,
+  crashes: false,
   graceMs: 1000,
 });
 const linkFault = (name: string): ScenarioSpec => ({ ...partition(name), partitions: false });
@@ -41,13 +49,19 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   partition('majorities-ring'),
   partition('minority-third'),
   partition('bridge'),
-  { ...partition('flapping'), durationMs: 14_000 },
+  // Episodes of ~0.7 s, shorter than the dead-peer timeout (1 s) plus a
+  // membership tick: no side is owed a declaration within one (a poll may not
+  // even land in it). What flapping must not break is judged: safety,
+  // delivery, convergence, and everyone majority after the last heal.
+  { ...partition('flapping'), durationMs: 14_000, partitions: false },
   linkFault('one-way'),
   linkFault('latency-storm'),
   linkFault('bandwidth-squeeze'),
   linkFault('reset-storm'),
   linkFault('slicer'),
   linkFault('limit-data'),
+  // SIGKILL one node mid-run, restart it from its config (docs/node-contract.md §8).
+  { ...partition('crash-restart'), partitions: false, crashes: true },
 ];
 
 export function scenarioNamed(name: string): ScenarioSpec {
