@@ -94,6 +94,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node config (timers...). */
   extra?: Record<string, unknown>;
+  /** Derive every identity's keys from this seed (prepareMesh), so a run replays with the same key material. */
+  identitySeed?: number;
   /** Runs on the written configs before any node starts (e.g. to route links through proxies). */
   prepare?: (specs: MeshNodeSpec[]) => Promise<void>;
 }
@@ -122,7 +124,7 @@ export function pinAdminPorts(specs: readonly MeshNodeSpec[], ports: readonly nu
 
 export async function startSloMesh(dir: string, o: StartOptions): Promise<SloMesh> {
   const extra = { ...o.extra, limits: { ...SLO_LIMITS, ...(o.extra?.limits as object | undefined) } };
-  const specs = await prepareMesh(dir, o.nodes, { backend: o.backend, extra });
+  const specs = await prepareMesh(dir, o.nodes, { backend: o.backend, extra, identitySeed: o.identitySeed });
   await o.prepare?.(specs);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   // Every node loads its backends at once; on 2 cores a large mesh takes a while to be ready.

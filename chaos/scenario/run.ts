@@ -109,6 +109,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       command: o.command,
       env: o.env,
       extra: { timers: CHAOS_TIMERS },
+      // The same seed, the same key material (docs/node-contract.md §7), where the backend can take keygen seeds.
+      identitySeed: o.backend.deterministic ? o.seed : undefined,
       prepare: async (specs) => {
         topology = await whileHoldingPorts(
           specs.map((x) => x.listen),
@@ -129,6 +131,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
 
     const schedule = nemesisSchedule(o.spec.nemesis, { nodes: ids, seed: o.seed, durationMs: o.spec.durationMs });
     const timeline = new Timeline();
+    if (!o.backend.deterministic)
+      timeline.add('note', `identities are fresh: backend ${o.backend.name} takes no keygen seed, so the keys do not replay`, 0);
     const history = emptyHistory(ids);
     const reach: ReachSnapshot[] = [];
     const windows: PartitionWindow[] = [];

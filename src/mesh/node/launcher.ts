@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import type { CryptoBackend } from '../../crypto/backend.ts';
 import { ConfigError } from '../../errors.ts';
-import { createCa, issueNode, type Identity } from '../protocol/certificate.ts';
+import { createCa, issueNode, keySeedsFrom, type Identity, type KeySeeds } from '../protocol/certificate.ts';
 import { writeAdminToken } from './admin-token.ts';
 import { caPaths, nodePaths, readCertificate, readIdentity, writeIdentity } from './identity-files.ts';
 
@@ -45,17 +45,24 @@ export async function freePorts(n: number): Promise<number[]> {
   }
 }
 
-export function loadOrCreateCa(dir: string, backend: CryptoBackend, name = 'pqc-mesh'): Identity {
+export function loadOrCreateCa(dir: string, backend: CryptoBackend, name = 'pqc-mesh', seeds?: KeySeeds): Identity {
   const p = caPaths(dir);
   if (existsSync(p.key)) return readIdentity(p.cert, p.key);
-  const ca = createCa(name, backend);
+  const ca = createCa(name, backend, undefined, undefined, seeds);
   writeIdentity(ca, p.cert, p.key);
   return ca;
 }
 
-export function issueToDir(dir: string, ca: Identity, id: string, backend: CryptoBackend, days = 365): { cert: string; key: string } {
+export function issueToDir(
+  dir: string,
+  ca: Identity,
+  id: string,
+  backend: CryptoBackend,
+  days = 365,
+  seeds?: KeySeeds,
+): { cert: string; key: string } {
   const p = nodePaths(dir, id);
-  writeIdentity(issueNode(ca, id, backend, days), p.cert, p.key);
+  writeIdentity(issueNode(ca, id, backend, days, undefined, seeds), p.cert, p.key);
   return p;
 }
 
@@ -68,18 +75,23 @@ export interface PrepareOptions {
   extra?: Record<string, unknown>;
   /** Per-node overrides, e.g. a certificate from another CA. */
   perNode?: Record<string, Record<string, unknown>>;
+  /** Derive the CA's and every node's key pairs from this seed (a replayable run); the backend must honour keygen seeds. */
+  identitySeed?: number;
 }
 
 /** CA, identities and one config per node, all pointing at each other on loopback. */
 export async function prepareMesh(dir: string, n: number, o: PrepareOptions): Promise<MeshNodeSpec[]> {
   dir = resolve(dir);
   mkdirSync(dir, { recursive: true });
-  const ca = loadOrCreateCa(dir, o.backend);
+  const seeds = (subject: string) => (o.identitySeed === undefined ? undefined : keySeedsFrom(o.identitySeed, subject));
+  const ca = loadOrCreateCa(dir, o.backend, undefined, seeds('ca:pqc-mesh'));
   const ids = o.ids ?? Array.from({ length: n }, (_, i) => `node-${i + 1}`);
   const ports = await freePorts(ids.length);
   const specs = ids.map((id, i) => ({ id, config: join(dir, `${id}.yaml`), listen: `127.0.0.1:${ports[i]}` }));
   for (const s of specs) {
-    const paths = existsSync(nodePaths(dir, s.id).key) ? nodePaths(dir, s.id) : issueToDir(dir, ca, s.id, o.backend);
+    const paths = existsSync(nodePaths(dir, s.id).key)
+      ? nodePaths(dir, s.id)
+      : issueToDir(dir, ca, s.id, o.backend, undefined, seeds(s.id));
     // The admin token sits next to the config, owner-only; the config names it.
     const tokenFile = join(dir, `${s.id}.admin-token`);
     if (!existsSync(tokenFile)) writeAdminToken(tokenFile);

@@ -135,11 +135,21 @@ export function verifyCertificate(encoded: Uint8Array, trust: TrustAnchor, now =
 
 const DAY_MS = 86_400_000;
 
-function generateKeys(backend: CryptoBackend, algs: readonly IdentityAlg[]) {
+/** 32-byte key generation seeds per algorithm (FIPS 204 xi; the Ed25519 secret seed, RFC 8032 §5.1.5), for replayable identities. */
+export type KeySeeds = (alg: IdentityAlg) => Uint8Array;
+
+/** Seeds for `subject`'s keys derived from a run's seed: the same run seed gives the same key pairs. */
+export function keySeedsFrom(runSeed: number, subject: string): KeySeeds {
+  return (alg) => sha256(new TextEncoder().encode(`pqc-mesh-harness identity v1|${runSeed}|${subject}|${alg}`));
+}
+
+function generateKeys(backend: CryptoBackend, algs: readonly IdentityAlg[], seeds?: KeySeeds) {
+  if (seeds && !backend.deterministic)
+    throw new ConfigError(`backend ${backend.name} ignores key generation seeds: identities cannot be derived from a seed`);
   const pub = new Map<IdentityAlg, Uint8Array>();
   const sec = new Map<IdentityAlg, Uint8Array>();
   for (const alg of algs) {
-    const { publicKey, secretKey } = identitySigner(backend, alg).keygen();
+    const { publicKey, secretKey } = identitySigner(backend, alg).keygen(seeds?.(alg));
     pub.set(alg, publicKey);
     sec.set(alg, secretKey);
   }
@@ -147,15 +157,15 @@ function generateKeys(backend: CryptoBackend, algs: readonly IdentityAlg[]) {
 }
 
 /** A self-signed CA: its certificate's issuer is its own key id. */
-export function createCa(name: string, backend: CryptoBackend, days = 3650, now = Date.now()): Identity {
-  const { pub, sec } = generateKeys(backend, ['ML-DSA-65']);
+export function createCa(name: string, backend: CryptoBackend, days = 3650, now = Date.now(), seeds?: KeySeeds): Identity {
+  const { pub, sec } = generateKeys(backend, ['ML-DSA-65'], seeds);
   const body = { nodeId: name, keys: pub, issuer: sha256(pub.get('ML-DSA-65')!), notBefore: now - 60_000, notAfter: now + days * DAY_MS };
   return { certificate: signCertificate(body, sec.get('ML-DSA-65')!, backend), keys: { nodeId: name, secretKeys: sec } };
 }
 
-export function issueNode(ca: Identity, nodeId: string, backend: CryptoBackend, days = 365, now = Date.now()): Identity {
+export function issueNode(ca: Identity, nodeId: string, backend: CryptoBackend, days = 365, now = Date.now(), seeds?: KeySeeds): Identity {
   if (!NODE_ID_PATTERN.test(nodeId)) throw new ConfigError(`node id "${nodeId}" must match ${NODE_ID_PATTERN}`);
-  const { pub, sec } = generateKeys(backend, IDENTITY_ALGS);
+  const { pub, sec } = generateKeys(backend, IDENTITY_ALGS, seeds);
   const body = { nodeId, keys: pub, issuer: caKeyId(ca.certificate), notBefore: now - 60_000, notAfter: now + days * DAY_MS };
   return { certificate: signCertificate(body, ca.keys.secretKeys.get('ML-DSA-65')!, backend), keys: { nodeId, secretKeys: sec } };
 }

@@ -45,7 +45,8 @@ export interface EphemeralKem {
 
 export interface IdentitySigner {
   readonly alg: IdentityAlg;
-  keygen(): { publicKey: Uint8Array; secretKey: Uint8Array };
+  /** With a 32-byte seed, deterministic (FIPS 204 Alg. 6 KeyGen_internal; Ed25519 from its secret seed). */
+  keygen(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
   /** ML-DSA signs hedged with 32 bytes from `draw` (FIPS 204 rnd); Ed25519 is deterministic and draws nothing. */
   sign(secretKey: Uint8Array, message: Uint8Array, draw?: DrawRandom): Uint8Array;
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
@@ -64,7 +65,7 @@ export function identitySigner(backend: CryptoBackend, alg: IdentityAlg): Identi
   if (alg === 'Ed25519') {
     return {
       alg,
-      keygen: () => ed25519.keygen(),
+      keygen: (seed) => ed25519.keygen(seed),
       sign: (sk, msg) => ed25519.sign(msg, sk),
       verify(pk, msg, sig) {
         try {
@@ -78,8 +79,8 @@ export function identitySigner(backend: CryptoBackend, alg: IdentityAlg): Identi
   const s = backend.sig(alg);
   return {
     alg,
-    keygen() {
-      const { pk, sk } = s.keygen();
+    keygen(seed) {
+      const { pk, sk } = s.keygen(seed);
       return { publicKey: pk, secretKey: sk };
     },
     sign: (sk, msg, draw = systemDraw) => (backend.deterministic ? s.sign(sk, msg, { rnd: draw(32, 'signing') }) : s.sign(sk, msg)),
