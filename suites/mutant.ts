@@ -29,4 +29,11 @@ export interface MutantSpec {
   profiles?: readonly Profile[];
   /** Run the mutant at this profile's size whatever the run's profile (default: pr when reachable there, else release). */
   size?: Profile;
+  /**
+   * Judge the mutant's checks by this profile's verdict rules (the suite
+   * environment's profile), whatever the run's: a defect that only makes a
+   * check say `unknown` is a skip in pr and a failure in release, so selftest
+   * proves it killed under release rules.
+   */
+  verdicts?: Profile;
 }

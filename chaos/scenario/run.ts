@@ -50,6 +50,9 @@ export interface ScenarioRun extends ScenarioVerdict {
   /** Time from the first node spawned to every session up. */
   meshUpMs: number;
   crashes: CrashWindow[];
+  /** What the partition checkers judged, so a recorded run can be judged again (test/chaos/recorded-mutants.test.ts). */
+  windows: PartitionWindow[];
+  reach: ReachSnapshot[];
 }
 
 /** Timers that let a 5-node mesh notice a cut within a second and reconnect quickly after the heal. */
@@ -239,11 +242,12 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     const firstAck = result.sends.find((s) => s.outcome === 'acked');
     if (firstAck) timeline.add('note', `first acknowledged delivery ${firstAck.from}->${firstAck.to}`, firstAck.endedAt);
     history.timeline = timeline.sorted();
+    const closedWindows = windows.map((w) => ({ ...w, to: Number.isFinite(w.to) ? w.to : timeline.now() }));
     const verdict = judge({
       spec: o.spec,
       nodes: ids,
       history,
-      windows: windows.map((w) => ({ ...w, to: Number.isFinite(w.to) ? w.to : timeline.now() })),
+      windows: closedWindows,
       reach,
       logMissing,
       proposeMissing: result.proposeMissing,
@@ -263,6 +267,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       wallMs: Math.round(performance.now() - started),
       meshUpMs,
       crashes,
+      windows: closedWindows,
+      reach,
       ...verdict,
     };
     writeFileSync(join(o.dir, 'history.json'), `${JSON.stringify(run, null, 1)}\n`);

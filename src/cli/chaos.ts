@@ -67,11 +67,17 @@ export function registerChaosCommand(program: Command): void {
       mkdirSync(out, { recursive: true });
       process.stderr.write(`pqc-harness chaos: seed ${seed}, node command ${command.text}\n`);
       const runs: ScenarioRun[] = [];
+      const errors: { id: string; verdict: 'error'; reason: string; seed: number }[] = [];
       for (const spec of specs) {
         const dir = mkdtempSync(join(tmpdir(), `pqc-chaos-${spec.name}-`));
         try {
           const progress = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined;
-          const r = await runScenario({ spec, nodes: flags.nodes, seed, command, backend, dir, progress });
+          const r = await runScenario({ spec, nodes: flags.nodes, seed, command, backend, dir, progress }).catch((e: Error) => {
+            // A mesh that never came up, or a proxy call that failed: this scenario judged nothing; the others still run.
+            process.stdout.write(`ERROR   chaos/${spec.name}: could not run: ${e.message}\n`);
+            errors.push({ id: `chaos/${spec.name}`, verdict: 'error', reason: `could not run: ${e.message}`, seed });
+          });
+          if (!r) continue;
           runs.push(r);
           writeFileSync(join(out, `${spec.name}.history.json`), `${JSON.stringify(r, null, 1)}\n`);
           process.stdout.write(`${summaryLine(r)}\n${renderTimeline(r.history.timeline).replace(/^/gm, '    ')}\n`);
@@ -90,11 +96,15 @@ export function registerChaosCommand(program: Command): void {
       }));
       writeFileSync(
         join(out, 'chaos.json'),
-        `${JSON.stringify({ seed, nodeCommand: command.text, profile: flags.profile, scenarios: summary }, null, 1)}\n`,
+        `${JSON.stringify({ seed, nodeCommand: command.text, profile: flags.profile, scenarios: [...summary, ...errors] }, null, 1)}\n`,
       );
-      writeFileSync(join(out, 'summary.md'), `# chaos (seed ${seed})\n\n${runs.map((r) => `- ${summaryLine(r)}`).join('\n')}\n`);
+      writeFileSync(
+        join(out, 'summary.md'),
+        `# chaos (seed ${seed})\n\n${[...runs.map(summaryLine), ...errors.map((e) => `ERROR   ${e.id}: ${e.reason}`)].map((l) => `- ${l}`).join('\n')}\n`,
+      );
       process.stdout.write(`report: ${join(out, 'chaos.json')}\n`);
-      const failed = runs.some((r) => r.verdict === 'invalid' || (r.verdict === 'unknown' && flags.profile === 'release'));
+      const failed =
+        errors.length > 0 || runs.some((r) => r.verdict === 'invalid' || (r.verdict === 'unknown' && flags.profile === 'release'));
       process.exitCode = failed ? 1 : 0;
     });
 }

@@ -89,7 +89,8 @@ export async function judgeFamily(
       outcomes.push({ mutant: m.name, kind: m.kind, outcome: 'not-reached', reason: `reachable only at ${m.profiles?.join('/')} size` });
       continue;
     }
-    const checks = await familyChecks(suites, await envWithMutant(env, m), family);
+    const judgedEnv: SuiteEnv = m.verdicts ? { ...env, profile: m.verdicts } : env;
+    const checks = await familyChecks(suites, await envWithMutant(judgedEnv, m), family);
     const killer = await firstFailure(checks, { ...ctx, profile: sizeFor(m) });
     outcomes.push(
       killer

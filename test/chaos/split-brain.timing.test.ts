@@ -62,3 +62,17 @@ describe('chaos/split-brain', () => {
     expect(checker(r, 'delivery').witnesses[0]).toHaveProperty('duplicated');
   }, 90_000);
 });
+
+describe('chaos/split-brain on a node that never commits', () => {
+  it('unknown (nothing committed, messages still delivered): a skip in pr, a failure in release', async () => {
+    const r = await run('never-commits');
+    expect(r.verdict, r.reason).toBe('unknown');
+    expect(checker(r, 'safety')).toMatchObject({ verdict: 'unknown', reason: 'nothing was ever committed' });
+    expect(checker(r, 'delivery').verdict).toBe('valid');
+    expect(verdictOf(r, 'pr').status).toBe('skip');
+    expect(verdictOf(r, 'release')).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/^unknown: .*nothing was ever committed/),
+    });
+  }, 90_000);
+});

@@ -37,12 +37,19 @@ async function loadMutant(spec: string): Promise<{ protocol?: MeshProtocol; cont
   throw new ConfigError(`${spec} does not default-export a MeshProtocol or a ControlProtocol`);
 }
 
-export async function runNode(configFile: string, o: { mutant?: string; exitWithParent?: boolean } = {}): Promise<void> {
+export async function runNode(
+  configFile: string,
+  /** `control`: a ControlProtocol object, for node-command mutants (test/mutants/nodes/) that build one in place. */
+  o: { mutant?: string; control?: ControlProtocol; exitWithParent?: boolean } = {},
+): Promise<void> {
   checkSwitches();
   // A seam that swaps protocol code is for tests only: never in production.
-  if (o.mutant && productionMode()) throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
+  if ((o.mutant || o.control) && productionMode())
+    throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
   const config = loadNodeConfig(configFile);
-  const { protocol, control } = o.mutant ? await loadMutant(o.mutant) : {};
+  const loaded = o.mutant ? await loadMutant(o.mutant) : {};
+  const protocol = loaded.protocol;
+  const control = o.control ?? loaded.control;
   const node = await MeshNode.start({
     config,
     protocol,

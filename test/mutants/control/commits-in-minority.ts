@@ -5,7 +5,7 @@ import { referenceControl, type ControlProtocol } from '../../../src/mesh/contro
 import type { CertifiedEntry } from '../../../src/mesh/control/votes.ts';
 import type { Checked } from '../../../src/mesh/control/members.ts';
 
-class CommitsInMinority extends QuorumNode {
+export class CommitsInMinority extends QuorumNode {
   protected override mayPropose(): boolean {
     return true;
   }

@@ -1,6 +1,7 @@
 // Starts the reference node from a node command line (`--config FILE
 // [--exit-with-parent]`) after a mutant has seeded its one defect.
 import { runNode } from '../../../src/mesh/node/commands.ts';
+import type { ControlProtocol } from '../../../src/mesh/control/seams.ts';
 import type { MeshProtocol } from '../../../src/mesh/protocol/seams.ts';
 
 export function configArg(argv = process.argv.slice(2)): string {
@@ -9,8 +10,13 @@ export function configArg(argv = process.argv.slice(2)): string {
   return argv[i + 1];
 }
 
-export async function runReferenceNode(o: { config?: string; protocol?: string } = {}): Promise<void> {
-  await runNode(o.config ?? configArg(), { mutant: o.protocol, exitWithParent: process.argv.includes('--exit-with-parent') });
+/** `protocol`: a seam module's path (mesh or control); `control`: a ControlProtocol built by the mutant itself. */
+export async function runReferenceNode(o: { config?: string; protocol?: string; control?: ControlProtocol } = {}): Promise<void> {
+  await runNode(o.config ?? configArg(), {
+    mutant: o.protocol,
+    control: o.control,
+    exitWithParent: process.argv.includes('--exit-with-parent'),
+  });
 }
 
 export type { MeshProtocol };
