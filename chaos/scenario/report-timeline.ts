@@ -31,6 +31,9 @@ function nemesisWindows(h: History, end: number): ReportTimeline['nemeses'] {
       close('partition', e.at);
       open.set('partition', { name: word, startMs: e.at });
     } else if (e.kind === 'heal') close('partition', e.at);
+    // crash-restart (chaos/scenario/crash.ts): the details start with the node's id.
+    else if (e.kind === 'crash') open.set(`crash:${word}`, { name: `crash ${word}`, startMs: e.at });
+    else if (e.kind === 'restart') close(`crash:${word}`, e.at);
     else if (e.kind === 'note' && LINK_FAULTS.has(word)) open.set(`fault:${word}`, { name: word, startMs: e.at });
     else if (e.kind === 'note' && word === 'clear-toxics')
       for (const key of [...open.keys()]) if (key.startsWith('fault:')) close(key, e.at);
@@ -43,10 +46,14 @@ function nemesisWindows(h: History, end: number): ReportTimeline['nemeses'] {
 function membershipChanges(h: History): ReportTimeline['membership'] {
   const last = new Map<string, string>();
   const out: ReportTimeline['membership'] = [];
-  for (const s of [...h.statuses].sort((a, b) => a.at - b.at)) {
-    if (last.get(s.node) === s.membership.partition) continue;
-    last.set(s.node, s.membership.partition);
-    out.push({ node: s.node, atMs: s.at, state: s.membership.partition });
+  const crashes = h.timeline
+    .filter((e) => e.kind === 'crash')
+    .map((e) => ({ node: e.detail.split(' ')[0], at: e.at, state: 'down' as const }));
+  const statuses = h.statuses.map((s) => ({ node: s.node, at: s.at, state: s.membership.partition }));
+  for (const s of [...statuses, ...crashes].sort((a, b) => a.at - b.at)) {
+    if (last.get(s.node) === s.state) continue;
+    last.set(s.node, s.state);
+    out.push({ node: s.node, atMs: s.at, state: s.state });
   }
   return out;
 }

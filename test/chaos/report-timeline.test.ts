@@ -77,4 +77,23 @@ describe('reportTimeline', () => {
     expect(t.nemeses.map((n) => n.endMs)).toEqual([4500, 4500]);
     expect(t.convergedAtMs).toBeUndefined();
   });
+  it('a crash is a nemesis window until the restart, and the node is down in its lane meanwhile', () => {
+    const h = emptyHistory(['a', 'b', 'c']);
+    h.timeline.push(
+      { at: 1000, kind: 'crash', detail: 'b (pid 4242) killed with SIGKILL' },
+      { at: 3000, kind: 'restart', detail: 'b restarted from its config as pid 4343 (ready in 900 ms)' },
+    );
+    h.statuses.push(
+      { node: 'b', at: 500, membership: membership('majority') },
+      { node: 'b', at: 3200, membership: membership('majority') },
+    );
+    const t = reportTimeline(h, [], 'valid');
+    expect(t.nemeses).toEqual([{ name: 'crash b', startMs: 1000, endMs: 3000 }]);
+    expect(t.membership.map((m) => [m.atMs, m.state])).toEqual([
+      [500, 'majority'],
+      [1000, 'down'],
+      [3200, 'majority'],
+    ]);
+    expect(timelineEvidence.safeParse(t).success).toBe(true);
+  });
 });
