@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Channel, InOrderWindow } from '../../src/mesh/protocol/channel.ts';
+import { InOrderWindow } from '../../src/mesh/protocol/channel.ts';
 import { reasonOf } from '../../src/mesh/protocol/errors.ts';
-import { fuzzFrames } from '../../suites/mesh/fuzz-frames.ts';
-import { initiate, respond } from '../../src/mesh/protocol/handshake.ts';
-import { memoryPair } from '../../suites/mesh/memory-pair.ts';
-import { FrameType, encodeRecord, type Frame } from '../../src/mesh/protocol/wire.ts';
-import { handshakeConfig, makePki } from '../support/pki.ts';
+import { catching, channelSession } from '../support/channel-session.ts';
+import { makePki } from '../support/pki.ts';
 
 const pki = makePki();
-
-async function session() {
-  const { initiator: a, responder: b } = memoryPair();
-  const frames: Frame[] = [];
-  const tap = (c: typeof a) => ({
-    ...c,
-    send: (type: FrameType, body: Uint8Array) => {
-      frames.push({ type, body });
-      return c.send(type, body);
-    },
-  });
-  const [i, r] = await Promise.all([
-    initiate(handshakeConfig(pki, pki.node('a')), tap(a), 'b'),
-    respond(handshakeConfig(pki, pki.node('b')), tap(b)),
-  ]);
-  const win = () => new InOrderWindow();
-  return { ci: new Channel(i, win), cr: new Channel(r, win), frames };
-}
+const session = () => channelSession(pki);
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -109,25 +89,3 @@ describe('channel', () => {
     expect(reasonOf(catching(() => w.check(1n)))).toBe('replay');
   });
 });
-
-describe('frame fuzzing', () => {
-  it('never crashes on random and mutated frames (10 000 runs)', async () => {
-    const { ci, cr, frames } = await session();
-    const records = [text('hello'), new Uint8Array(0)].map(
-      (data) => ({ type: FrameType.RECORD, body: encodeRecord(ci.seal({ type: 'application', data })) }) as Frame,
-    );
-    const seed = Number(process.env.PQC_FUZZ_SEED ?? Date.now() % 2 ** 31);
-    const v = fuzzFrames({ runs: 10_000, seed, corpus: [...frames, ...records], channel: cr });
-    expect(v.reason, `seed ${seed}`).toBeUndefined();
-    expect(v.evidence.cases?.total).toBe(10_000);
-  });
-});
-
-function catching(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
