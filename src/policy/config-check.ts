@@ -1,25 +1,13 @@
 // `policy check --config`: the ConfigPolicy rules over mesh deployment configs,
 // read as written (YAML), so a rule sees exactly what an operator wrote.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { readYamlFile } from '../yaml-file.ts';
 import type { PolicySection } from '../report/model.ts';
 import { applyWaivers, collectViolations, type EvaluateOptions } from './evaluate.ts';
 import type { PolicySet } from './rules.ts';
 
 export function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
-  }
+  const raw = readYamlFile(file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: a node config is a YAML mapping`);
   return raw as Record<string, unknown>;
 }

@@ -7,9 +7,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCel } from '@marcbachmann/cel-js';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { parseYamlText, validateYaml } from '../yaml-file.ts';
 import { SEVERITIES } from '../report/severity.ts';
 
 export const POLICY_API_VERSION = 'pqc-harness/policy/v1';
@@ -68,21 +68,10 @@ export interface PolicySet {
   digest: string;
 }
 
-function issues(e: z.ZodError): string {
-  return e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n  ');
-}
-
 export function parsePolicy(text: string, file: string): Policy {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
-  }
-  const r = policyFileSchema.safeParse(raw);
-  if (!r.success) throw new ConfigError(`${file}: invalid policy\n  ${issues(r.error)}`);
+  const policy = validateYaml(policyFileSchema, parseYamlText(text, file), file, 'policy');
   const seen = new Set<string>();
-  const rules = r.data.rules.map((rule, i): CompiledRule => {
+  const rules = policy.rules.map((rule, i): CompiledRule => {
     if (seen.has(rule.id)) throw new ConfigError(`${file}: rules.${i}.id: duplicate rule id ${rule.id}`);
     seen.add(rule.id);
     const form = rule.deny !== undefined ? 'deny' : 'violations';
@@ -95,7 +84,7 @@ export function parsePolicy(text: string, file: string): Policy {
     }
     return { id: rule.id, message: rule.message, severity: rule.severity, action: rule.action, form, expression, program, file };
   });
-  return { kind: r.data.kind, file, params: r.data.params, rules };
+  return { kind: policy.kind, file, params: policy.params, rules };
 }
 
 function policyFilesIn(path: string): string[] {

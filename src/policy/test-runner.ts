@@ -1,12 +1,12 @@
 // `policy test`: policy unit tests, in the manner of `conftest verify`. Each
 // case gives an input (a report or a node config), optional waivers and a
 // clock, and the outcome and rule ids it expects.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { readYamlFile, validateYaml } from '../yaml-file.ts';
 import { type CertificationReport, checkResultSchema, SCHEMA_VERSION, waiverSchema } from '../report/model.ts';
 import { checkConfigs } from './config-check.ts';
 import { evaluateReport } from './evaluate.ts';
@@ -75,19 +75,9 @@ function fixtureReport(profile: 'pr' | 'release', checks: z.infer<typeof caseSch
 }
 
 export function runPolicyTestFile(file: string): CaseResult[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read or parse: ${(e as Error).message}`);
-  }
-  const parsed = testFileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ConfigError(
-      `${file}: invalid policy test\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`,
-    );
-  const set = loadPolicySet(parsed.data.policy === undefined ? undefined : resolve(dirname(file), parsed.data.policy));
-  return parsed.data.cases.map((c): CaseResult => {
+  const parsed = validateYaml(testFileSchema, readYamlFile(file), file, 'policy test');
+  const set = loadPolicySet(parsed.policy === undefined ? undefined : resolve(dirname(file), parsed.policy));
+  return parsed.cases.map((c): CaseResult => {
     const now = c.now ? new Date(c.now) : new Date();
     let section: ReturnType<typeof evaluateReport>;
     try {

@@ -2,10 +2,9 @@
 // mandatory and at most 90 days ahead; an expired waiver fails the run
 // wherever it is read (certify, policy check, the report), unlike tools that
 // keep applying expired exceptions.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { readYamlFile, validateYaml } from '../yaml-file.ts';
 import { expiryInstant, type Waiver, waiverSchema } from '../report/model.ts';
 
 export const MAX_WAIVER_DAYS = 90;
@@ -19,12 +18,8 @@ export function isExpired(w: Waiver, now: Date): boolean {
 
 /** Validates waivers read from `source`; `now` is the clock the 90-day limit is measured from. */
 export function parseWaivers(raw: unknown, source: string, now: Date): Waiver[] {
-  const r = waiverFileSchema.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`${source}: invalid waivers\n  ${lines.join('\n  ')}`);
-  }
-  r.data.waivers.forEach((w, i) => {
+  const { waivers } = validateYaml(waiverFileSchema, raw, source, 'waivers');
+  waivers.forEach((w, i) => {
     const at = expiryInstant(w.expires);
     if (Number.isNaN(at))
       throw new ConfigError(`${source}: waivers.${i}.expires: "${w.expires}" is not an ISO date (YYYY-MM-DD) or date-time`);
@@ -33,23 +28,11 @@ export function parseWaivers(raw: unknown, source: string, now: Date): Waiver[] 
         `${source}: waivers.${i}.expires: ${w.expires} is more than ${MAX_WAIVER_DAYS} days ahead; waive for at most ${MAX_WAIVER_DAYS} days and renew`,
       );
   });
-  return r.data.waivers;
+  return waivers;
 }
 
 export function loadWaivers(file: string, now: Date): Waiver[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
-  }
-  return parseWaivers(raw, file, now);
+  return parseWaivers(readYamlFile(file), file, now);
 }
 
 const covers = (prefix: string, id: string) => id === prefix || id.startsWith(`${prefix}/`);

@@ -1,11 +1,9 @@
 // The node's YAML configuration, validated with zod. Every error names the
 // file and the field path ("peers.1.address: ..."), and relative paths are
 // resolved against the directory of the configuration file.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../../errors.ts';
+import { readYamlFile, validateYaml } from '../../yaml-file.ts';
 import { MAX_FALLBACK_TTL_SECONDS } from '../fallback/config.ts';
 import { NODE_ID_PATTERN } from '../protocol/certificate.ts';
 import { CIPHER_SUITE_NAMES } from '../protocol/ciphersuites.ts';
@@ -168,29 +166,12 @@ export const nodeConfigSchema = z
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
 export function parseNodeConfig(raw: unknown, source: string): NodeConfig {
-  const r = nodeConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-    throw new ConfigError(`${source}: invalid node config\n  ${lines.join('\n  ')}`);
-  }
-  return r.data;
+  return validateYaml(nodeConfigSchema, raw, source, 'node config');
 }
 
 /** Reads, validates and resolves relative paths against the config's directory. */
 export function loadNodeConfig(file: string): NodeConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
-  }
-  const c = parseNodeConfig(raw, file);
+  const c = parseNodeConfig(readYamlFile(file), file);
   const base = dirname(resolve(file));
   const abs = (p: string) => resolve(base, p);
   const backendIsPath = c.backend !== undefined && (c.backend.includes('/') || c.backend.includes('.'));
