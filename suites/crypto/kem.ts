@@ -4,10 +4,10 @@ import { shake256 } from '@noble/hashes/sha3.js';
 import { KEM_SIZES, type KemAlg } from '../../src/crypto/algorithms.ts';
 import type { CryptoBackend, Kem } from '../../src/crypto/backend.ts';
 import { bytesEqual, describeDifference as mismatch } from '../../src/check/bytes.ts';
-import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
+import type { Check, Verdict } from '../../src/check/evidence.ts';
 import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, flipBit, kemMessage, kemSeed } from './arbitraries.ts';
-import { describeImpl, independentFor, peersFor, propertyCheck, type PropertyCheckSpec } from './property-check.ts';
+import { checkDeterminism, checkInterop, describeImpl, independentFor, propertyCheck, type PropertyCheckSpec } from './property-check.ts';
 
 function sizeProblem(alg: KemAlg, ek: Uint8Array, dk: Uint8Array, ct?: Uint8Array, ss?: Uint8Array): string | undefined {
   const want = KEM_SIZES[alg];
@@ -74,62 +74,39 @@ export function kemChecks(spec: PropertyCheckSpec, alg: KemAlg): Check[] {
       );
     }),
 
-    check('determinism', `${alg} same seed and m give the same bytes as an independent implementation`, async (seed, runs) => {
-      if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or m)`);
-      const found = await independentFor(spec, alg, offers);
-      if ('skipped' in found) return found.skipped;
-      const ref = found.ref;
-      const r = ref.kem(alg);
-      return checkProperty(
-        seed,
-        runs,
-        [kemSeed(), kemMessage()],
-        (s, m) => {
-          const k1 = kem.keygen(s);
-          const k2 = kem.keygen(s);
-          const kr = r.keygen(s);
-          const ek = mismatch('ek from the same seed twice', k1.ek, k2.ek);
-          if (ek !== true) return ek;
-          for (const [field, want, got] of [
-            [`ek vs ${ref.name}`, kr.ek, k1.ek],
-            [`dk vs ${ref.name}`, kr.dk, k1.dk],
-          ] as const) {
-            const d = mismatch(field, want, got);
-            if (d !== true) return d;
-          }
-          const e1 = kem.encaps(k1.ek, m);
-          const er = r.encaps(kr.ek, m);
-          const ct = mismatch(`ct vs ${ref.name}`, er.ct, e1.ct);
-          return ct !== true ? ct : mismatch(`shared secret vs ${ref.name}`, er.ss, e1.ss);
-        },
-        { evidence: { comparedWith: describeImpl(ref) } },
-      );
-    }),
+    check('determinism', `${alg} same seed and m give the same bytes as an independent implementation`, (seed, runs) =>
+      checkDeterminism(spec, alg, offers, { seed, runs, inputs: 'seeds or m' }, [kemSeed(), kemMessage()], (ref, s, m) => {
+        const r = ref.kem(alg);
+        const k1 = kem.keygen(s);
+        const k2 = kem.keygen(s);
+        const kr = r.keygen(s);
+        const ek = mismatch('ek from the same seed twice', k1.ek, k2.ek);
+        if (ek !== true) return ek;
+        for (const [field, want, got] of [
+          [`ek vs ${ref.name}`, kr.ek, k1.ek],
+          [`dk vs ${ref.name}`, kr.dk, k1.dk],
+        ] as const) {
+          const d = mismatch(field, want, got);
+          if (d !== true) return d;
+        }
+        const e1 = kem.encaps(k1.ek, m);
+        const er = r.encaps(kr.ek, m);
+        const ct = mismatch(`ct vs ${ref.name}`, er.ct, e1.ct);
+        return ct !== true ? ct : mismatch(`shared secret vs ${ref.name}`, er.ss, e1.ss);
+      }),
+    ),
 
-    check('interop', `${alg} keys from one backend, encapsulation by another`, async (seed, runs) => {
-      const found = await peersFor(spec, alg, offers);
-      if ('skipped' in found) return found.skipped;
-      const { peers } = found;
-      return checkProperty(
-        seed,
-        runs,
-        [kemSeed(), kemMessage()],
-        (s, m) => {
-          for (const p of peers) {
-            const other = p.kem(alg);
-            const mine = keygen(kem, det, s);
-            const theirEnc = encaps(other, p.deterministic, mine.ek, m);
-            const a = mismatch(`decaps by ${b.name} of ${p.name}'s encapsulation`, theirEnc.ss, kem.decaps(mine.dk, theirEnc.ct));
-            if (a !== true) return a;
-            const theirs = keygen(other, p.deterministic, s);
-            const myEnc = encaps(kem, det, theirs.ek, m);
-            const c = mismatch(`decaps by ${p.name} of ${b.name}'s encapsulation`, myEnc.ss, other.decaps(theirs.dk, myEnc.ct));
-            if (c !== true) return c;
-          }
-          return true;
-        },
-        { evidence: { peers: peers.map(describeImpl) } },
-      );
-    }),
+    check('interop', `${alg} keys from one backend, encapsulation by another`, (seed, runs) =>
+      checkInterop(spec, alg, offers, { seed, runs }, [kemSeed(), kemMessage()], (p, s, m) => {
+        const other = p.kem(alg);
+        const mine = keygen(kem, det, s);
+        const theirEnc = encaps(other, p.deterministic, mine.ek, m);
+        const a = mismatch(`decaps by ${b.name} of ${p.name}'s encapsulation`, theirEnc.ss, kem.decaps(mine.dk, theirEnc.ct));
+        if (a !== true) return a;
+        const theirs = keygen(other, p.deterministic, s);
+        const myEnc = encaps(kem, det, theirs.ek, m);
+        return mismatch(`decaps by ${p.name} of ${b.name}'s encapsulation`, myEnc.ss, other.decaps(theirs.dk, myEnc.ct));
+      }),
+    ),
   ];
 }

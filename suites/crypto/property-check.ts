@@ -1,8 +1,9 @@
 // How much each property check runs, and what it is compared against.
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import type { Independent } from '../../src/crypto/independent.ts';
-import { skip, type Check, type Profile, type Verdict } from '../../src/check/evidence.ts';
-import { deriveSeed } from '../../src/check/property.ts';
+import { skip, unsupported, type Check, type Profile, type Verdict } from '../../src/check/evidence.ts';
+import type * as fc from 'fast-check';
+import { checkProperty, deriveSeed } from '../../src/check/property.ts';
 
 /** What a backend is compared with; never the backend itself. */
 export interface Comparison {
@@ -51,6 +52,61 @@ export async function peersFor(
   if (usable.length) return { peers: usable };
   const why = 'reason' in independent ? independent.reason : `no other implementation offers ${alg}`;
   return { skipped: skip(`no implementation other than ${spec.backend.name} to interoperate with: ${why}`) };
+}
+
+/**
+ * The body of a determinism check: the backend must take seeds (else the
+ * `unsupported` skip naming `inputs`, what it cannot be given), and for every
+ * generated input `agrees` must hold against the independent implementation
+ * (else the skip from independentFor). The evidence names that implementation.
+ */
+export async function checkDeterminism<Ts extends [unknown, ...unknown[]]>(
+  spec: PropertyCheckSpec,
+  alg: string,
+  offers: (b: CryptoBackend) => boolean,
+  run: { seed: number; runs: number; inputs: string },
+  arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+  agrees: (ref: CryptoBackend, ...input: Ts) => true | string,
+): Promise<Verdict> {
+  const b = spec.backend;
+  if (!b.deterministic) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take ${run.inputs})`);
+  const found = await independentFor(spec, alg, offers);
+  if ('skipped' in found) return found.skipped;
+  const { ref } = found;
+  return checkProperty(run.seed, run.runs, arbitraries, (...input: Ts) => agrees(ref, ...input), {
+    evidence: { comparedWith: describeImpl(ref) },
+  });
+}
+
+/**
+ * The body of an interop check: for every generated input, `agrees` must hold
+ * with every peer that offers `alg` (the first disagreement fails the check);
+ * with no peer it is the skip that says why. The evidence names the peers.
+ */
+export async function checkInterop<Ts extends [unknown, ...unknown[]]>(
+  spec: PropertyCheckSpec,
+  alg: string,
+  offers: (b: CryptoBackend) => boolean,
+  run: { seed: number; runs: number },
+  arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+  agrees: (peer: CryptoBackend, ...input: Ts) => true | string,
+): Promise<Verdict> {
+  const found = await peersFor(spec, alg, offers);
+  if ('skipped' in found) return found.skipped;
+  const { peers } = found;
+  return checkProperty(
+    run.seed,
+    run.runs,
+    arbitraries,
+    (...input: Ts) => {
+      for (const p of peers) {
+        const r = agrees(p, ...input);
+        if (r !== true) return r;
+      }
+      return true;
+    },
+    { evidence: { peers: peers.map(describeImpl) } },
+  );
 }
 
 /** fast-check runs per property: signatures cost more than KEM operations. */

@@ -3,10 +3,10 @@
 import { SIG_SIZES, type SigAlg } from '../../src/crypto/algorithms.ts';
 import type { CryptoBackend, Signer } from '../../src/crypto/backend.ts';
 import { bytesEqual, describeDifference as mismatch } from '../../src/check/bytes.ts';
-import { unsupported, type Check, type Verdict } from '../../src/check/evidence.ts';
+import type { Check, Verdict } from '../../src/check/evidence.ts';
 import { checkProperty } from '../../src/check/property.ts';
 import { bitIn, context, flipBit, message, sigSeed, signingRnd } from './arbitraries.ts';
-import { describeImpl, independentFor, peersFor, propertyCheck, type PropertyCheckSpec } from './property-check.ts';
+import { checkDeterminism, checkInterop, propertyCheck, type PropertyCheckSpec } from './property-check.ts';
 
 const ZERO_RND = new Uint8Array(32);
 
@@ -68,67 +68,49 @@ export function sigChecks(spec: PropertyCheckSpec, alg: SigAlg): Check[] {
       ),
     ),
 
-    check(
-      'determinism',
-      `${alg} same seed and rnd give an independent implementation's bytes; hedged signing varies`,
-      async (seed, runs) => {
-        if (!det) return unsupported(`backend ${b.name} declares deterministic: false (it cannot take seeds or rnd)`);
-        const found = await independentFor(spec, alg, offers);
-        if ('skipped' in found) return found.skipped;
-        const ref = found.ref;
-        const r = ref.sig(alg);
-        return checkProperty(
-          seed,
-          runs,
-          [sigSeed(), message(), signingRnd()],
-          (s, msg, rnd) => {
-            const k1 = sig.keygen(s);
-            const kr = r.keygen(s);
-            const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
-            if (same !== true) return same;
-            for (const [field, want, got] of [
-              [`pk vs ${ref.name}`, kr.pk, k1.pk],
-              [`sk vs ${ref.name}`, kr.sk, k1.sk],
-              [`signature with rnd vs ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
-              [
-                `deterministic signature (rnd = 0) vs ${ref.name}`,
-                r.sign(kr.sk, msg, { rnd: ZERO_RND }),
-                sig.sign(k1.sk, msg, { rnd: ZERO_RND }),
-              ],
-            ] as const) {
-              const d = mismatch(field, want, got);
-              if (d !== true) return d;
-            }
-            // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
-            if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
-            return true;
-          },
-          { evidence: { comparedWith: describeImpl(ref) } },
-        );
-      },
-    ),
-
-    check('interop', `${alg} signatures verify across backends`, async (seed, runs) => {
-      const found = await peersFor(spec, alg, offers);
-      if ('skipped' in found) return found.skipped;
-      const { peers } = found;
-      return checkProperty(
-        seed,
-        runs,
-        [sigSeed(), message()],
-        (s, msg) => {
-          for (const p of peers) {
-            const other = p.sig(alg);
-            const mine = keygen(sig, det, s);
-            if (!other.verify(mine.pk, msg, sig.sign(mine.sk, msg))) return `${p.name} rejects a signature by ${b.name}`;
-            const theirs = keygen(other, p.deterministic, s);
-            if (!sig.verify(theirs.pk, msg, other.sign(theirs.sk, msg))) return `${b.name} rejects a signature by ${p.name}`;
-            if (!sig.verify(theirs.pk, msg, sig.sign(theirs.sk, msg))) return `${b.name} cannot sign with a key from ${p.name}`;
+    check('determinism', `${alg} same seed and rnd give an independent implementation's bytes; hedged signing varies`, (seed, runs) =>
+      checkDeterminism(
+        spec,
+        alg,
+        offers,
+        { seed, runs, inputs: 'seeds or rnd' },
+        [sigSeed(), message(), signingRnd()],
+        (ref, s, msg, rnd) => {
+          const r = ref.sig(alg);
+          const k1 = sig.keygen(s);
+          const kr = r.keygen(s);
+          const same = mismatch('pk from the same seed twice', k1.pk, sig.keygen(s).pk);
+          if (same !== true) return same;
+          for (const [field, want, got] of [
+            [`pk vs ${ref.name}`, kr.pk, k1.pk],
+            [`sk vs ${ref.name}`, kr.sk, k1.sk],
+            [`signature with rnd vs ${ref.name}`, r.sign(kr.sk, msg, { rnd }), sig.sign(k1.sk, msg, { rnd })],
+            [
+              `deterministic signature (rnd = 0) vs ${ref.name}`,
+              r.sign(kr.sk, msg, { rnd: ZERO_RND }),
+              sig.sign(k1.sk, msg, { rnd: ZERO_RND }),
+            ],
+          ] as const) {
+            const d = mismatch(field, want, got);
+            if (d !== true) return d;
           }
+          // FIPS 204 §3.4: the default (hedged) variant draws fresh rnd each time.
+          if (bytesEqual(sig.sign(k1.sk, msg), sig.sign(k1.sk, msg))) return 'two hedged signatures are identical: rnd is not fresh';
           return true;
         },
-        { evidence: { peers: peers.map(describeImpl) } },
-      );
-    }),
+      ),
+    ),
+
+    check('interop', `${alg} signatures verify across backends`, (seed, runs) =>
+      checkInterop(spec, alg, offers, { seed, runs }, [sigSeed(), message()], (p, s, msg) => {
+        const other = p.sig(alg);
+        const mine = keygen(sig, det, s);
+        if (!other.verify(mine.pk, msg, sig.sign(mine.sk, msg))) return `${p.name} rejects a signature by ${b.name}`;
+        const theirs = keygen(other, p.deterministic, s);
+        if (!sig.verify(theirs.pk, msg, other.sign(theirs.sk, msg))) return `${b.name} rejects a signature by ${p.name}`;
+        if (!sig.verify(theirs.pk, msg, sig.sign(theirs.sk, msg))) return `${b.name} cannot sign with a key from ${p.name}`;
+        return true;
+      }),
+    ),
   ];
 }
