@@ -65,7 +65,7 @@ interface DirectionState {
   secret: Uint8Array;
   key: TrafficKey;
   seq: bigint;
-  /** Records sealed or opened under this epoch, and when it began: the rekey triggers. */
+  /** Records sealed under this epoch, and when it began: the sender's rekey triggers (the receiving side's stay 0). */
   frames: number;
   since: number;
 }
@@ -142,7 +142,6 @@ export class Channel {
     const plain = this.decrypt(r.key, record);
     if (!plain) throw new MeshError('bad_record', `record ${record.seq} of epoch ${record.epoch} failed authentication`);
     this.window.accept(record.seq);
-    r.frames++;
     const content = decodeContent(plain);
     if (content.type === 'key_update') {
       this.advance(this.recv);
