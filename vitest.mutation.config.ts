@@ -12,6 +12,7 @@ export default defineConfig({
     include: [
       'test/mesh/channel.test.ts',
       'test/mesh/record-format.test.ts',
+      'test/mesh/wire.test.ts',
       'test/mesh/handshake.test.ts',
       'test/mesh/fallback.test.ts',
       'test/mutants/mesh/fallback.test.ts',
