@@ -14,6 +14,7 @@ export default defineConfig({
       'test/mesh/record-format.test.ts',
       'test/mesh/wire.test.ts',
       'test/mesh/handshake.test.ts',
+      'test/mesh/handshake-transcript.test.ts',
       'test/mesh/fallback.test.ts',
       'test/mutants/mesh/fallback.test.ts',
       'test/control/gossip.test.ts',
