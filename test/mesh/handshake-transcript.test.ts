@@ -202,7 +202,11 @@ describe('refusals of the handshake itself, with reason and message', () => {
 
   it('the responder asks the policy about the suite for the peer that offered it', async () => {
     const asked: [string, string][] = [];
-    const r = handshakeConfig(pki, pki.node('b'), { accepts: (s, peer) => (asked.push([s.name, peer]), !s.classical) });
+    const accepts = (s: CipherSuite, peer: string) => {
+      asked.push([s.name, peer]);
+      return !s.classical;
+    };
+    const r = handshakeConfig(pki, pki.node('b'), { accepts });
     await handshake(handshakeConfig(pki, pki.node('a')), r);
     expect(asked).toContainEqual(['XWING-MLDSA65', 'a']);
     expect(asked.every(([, peer]) => peer === 'a')).toBe(true);
