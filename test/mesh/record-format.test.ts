@@ -183,7 +183,9 @@ describe('record order and epochs, with the reason and the numbers in the messag
       'record_gap: record of epoch 1 before the KEY_UPDATE ending epoch 0: it was dropped',
     );
     // Authentic under epoch 2, or under epoch 0 but labelled 1: neither authenticates under epoch+1 (§4.1.5).
-    for (const forged of [sealed(2, 0n), { ...sealed(0, 0n), epoch: 1 }]) {
+    // And one labelled epoch 2 under epoch 1's key: the next key, but not the next epoch.
+    const skipped = { epoch: 2, seq: 0n, sealed: specSeal(toResponder, 2, 0n, specContent.heartbeat(), 1) };
+    for (const forged of [sealed(2, 0n), { ...sealed(0, 0n), epoch: 1 }, skipped]) {
       const e = meshError(() => responder.open(forged));
       expect(e.message).toBe(`bad_record: record under epoch ${forged.epoch} (current 0) does not authenticate: forged`);
     }

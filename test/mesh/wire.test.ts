@@ -286,6 +286,8 @@ describe('records and alerts (§4, §5)', () => {
     const long = decodeAlert(encodeAlert({ reason: 'policy', message: 'm'.repeat(300) }));
     expect(long).toEqual({ reason: 'policy', message: 'm'.repeat(256) });
     refused(() => decodeAlert(concat([16], field(new Uint8Array(0)))), 'bad_frame', 'unknown alert reason 16');
+    refused(() => decodeAlert(new Uint8Array(0)), 'bad_frame', 'truncated at ALERT.reason');
+    refused(() => decodeAlert(Uint8Array.of(0, 0)), 'bad_frame', 'truncated at ALERT.message');
     refused(
       () => decodeAlert(concat([0], field(new Uint8Array(LIMITS.message + 1)))),
       'bad_frame',

@@ -67,8 +67,8 @@ export function secretAt(d: SpecDirection, epoch: number): Uint8Array {
   return s;
 }
 
-function aead(d: SpecDirection, epoch: number, seq: bigint) {
-  const secret = secretAt(d, epoch);
+function aead(d: SpecDirection, epoch: number, seq: bigint, keyEpoch = epoch) {
+  const secret = secretAt(d, keyEpoch);
   const key = expandLabel(secret, 'key', 32);
   const nonce = Buffer.from(expandLabel(secret, 'iv', 12));
   // nonce = iv XOR seq, the 64-bit sequence in the last eight bytes (as TLS 1.3).
@@ -78,9 +78,13 @@ function aead(d: SpecDirection, epoch: number, seq: bigint) {
   return { key, nonce, aad };
 }
 
-/** The sealed part of a RECORD: ChaCha20-Poly1305 ciphertext, then the 16-byte tag. */
-export function specSeal(d: SpecDirection, epoch: number, seq: bigint, plaintext: Uint8Array): Uint8Array {
-  const { key, nonce, aad } = aead(d, epoch, seq);
+/**
+ * The sealed part of a RECORD: ChaCha20-Poly1305 ciphertext, then the 16-byte
+ * tag. `keyEpoch` other than `epoch` is a sender whose epoch numbers and keys
+ * disagree (mismatched rekey counters).
+ */
+export function specSeal(d: SpecDirection, epoch: number, seq: bigint, plaintext: Uint8Array, keyEpoch = epoch): Uint8Array {
+  const { key, nonce, aad } = aead(d, epoch, seq, keyEpoch);
   const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
   c.setAAD(aad, { plaintextLength: plaintext.length });
   return new Uint8Array(Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]));
