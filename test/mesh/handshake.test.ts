@@ -25,7 +25,7 @@ async function run(
   cleanups.push(pair.close);
   const settle = <T>(p: Promise<T>, conn: FramedConnection) =>
     p.then(
-      (v) => ({ ok: v, reason: undefined }),
+      (v) => ({ ok: v, reason: undefined, error: undefined }),
       (e: unknown) => {
         conn.fail(e);
         return { ok: undefined, reason: reasonOf(e), error: e as MeshError };
@@ -130,6 +130,7 @@ describe('handshake', () => {
     const impostor = { certificate: victim.certificate, keys: { ...pki.node('mallory').keys, nodeId: 'b' } };
     const out = await run(handshakeConfig(pki, pki.node('a')), handshakeConfig(pki, impostor), await framedPair());
     expect(out.initiator.reason).toBe('bad_signature');
+    expect(out.initiator.error?.message).toBe('bad_signature: ACCEPT signature of b does not verify');
   });
 
   it('refuses a forged FINISH (victim certificate, impostor key) at the responder with bad_signature', async () => {
@@ -138,6 +139,7 @@ describe('handshake', () => {
     const out = await run(handshakeConfig(pki, impostor), handshakeConfig(pki, pki.node('b')), await framedPair());
     expect(out.responder.reason).toBe('bad_signature');
     expect(out.responder.ok).toBeUndefined();
+    expect(out.responder.error?.message).toBe('bad_signature: FINISH signature of a does not verify');
   });
 
   it('reports a wrong confirmation MAC as decap_mismatch', async () => {
@@ -150,6 +152,7 @@ describe('handshake', () => {
     });
     const out = await run(handshakeConfig(pki, pki.node('a')), handshakeConfig(pki, pki.node('b')), pair);
     expect(out.initiator.reason).toBe('decap_mismatch');
+    expect(out.initiator.error?.message).toBe('decap_mismatch: ACCEPT key confirmation failed');
   });
 
   it('times out against a silent responder', async () => {
