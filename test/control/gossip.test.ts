@@ -90,3 +90,30 @@ describe('GossipReceiver', () => {
     expect(r.receive(new Uint8Array([9, 9, 9]), 'x')).toMatchObject({ reason: 'malformed' });
   });
 });
+
+describe('SequenceWindow edges (docs/control-plane.md: 64 behind the highest)', () => {
+  it('refuses sequence 0 and exactly 64 behind, takes 63 behind, and records late arrivals', () => {
+    const w = new SequenceWindow();
+    expect(w.classify(0n)).toBe('stale_sequence');
+    w.record(10n);
+    w.record(8n);
+    expect([w.classify(10n), w.classify(8n), w.classify(9n)]).toEqual(['duplicate', 'duplicate', undefined]);
+    w.record(12n);
+    expect([w.classify(10n), w.classify(8n), w.classify(11n)]).toEqual(['duplicate', 'duplicate', undefined]);
+    w.record(12n + 63n);
+    expect(w.classify(12n)).toBe('duplicate');
+    expect(w.classify(11n)).toBe('stale_sequence');
+    w.record(12n + 63n + 64n);
+    expect(w.classify(12n + 63n)).toBe('stale_sequence');
+  });
+});
+
+describe('gossip decoding names what is wrong', () => {
+  it('refuses another version and a message cut in a field', () => {
+    const bytes = msg(n1, 5n, 1234);
+    expect(() => decodeSignedGossip(Uint8Array.of(2, ...bytes.subarray(1)))).toThrow('bad_frame: gossip version 2');
+    expect(() => decodeSignedGossip(new Uint8Array(0))).toThrow('truncated at gossip.version');
+    expect(() => decodeSignedGossip(bytes.subarray(0, 3))).toThrow('truncated at gossip.origin');
+    expect(() => decodeSignedGossip(new Uint8Array([...bytes, 0]))).toThrow('1 trailing bytes after gossip');
+  });
+});
