@@ -2,7 +2,7 @@
 // and every limit of the strict decoder, with the bytes written out from the
 // spec rather than taken from the encoder under test.
 import { describe, expect, it } from 'vitest';
-import { MeshError } from '../../src/mesh/protocol/errors.ts';
+import { FAILURE_REASONS, MeshError } from '../../src/mesh/protocol/errors.ts';
 import {
   Decoder,
   Encoder,
@@ -285,7 +285,8 @@ describe('records and alerts (§4, §5)', () => {
     expect(decodeAlert(concat([15], field(Uint8Array.of(0x78))))).toEqual({ reason: 'revoked', message: 'x' });
     const long = decodeAlert(encodeAlert({ reason: 'policy', message: 'm'.repeat(300) }));
     expect(long).toEqual({ reason: 'policy', message: 'm'.repeat(256) });
-    refused(() => decodeAlert(concat([16], field(new Uint8Array(0)))), 'bad_frame', 'unknown alert reason 16');
+    const unknown = FAILURE_REASONS.length;
+    refused(() => decodeAlert(concat([unknown], field(new Uint8Array(0)))), 'bad_frame', `unknown alert reason ${unknown}`);
     refused(() => decodeAlert(new Uint8Array(0)), 'bad_frame', 'truncated at ALERT.reason');
     refused(() => decodeAlert(Uint8Array.of(0, 0)), 'bad_frame', 'truncated at ALERT.message');
     refused(
