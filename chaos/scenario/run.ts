@@ -23,6 +23,8 @@ import { judge, type ScenarioVerdict } from './judge.ts';
 import type { ScenarioSpec } from './scenarios.ts';
 import { Timeline } from './timeline.ts';
 import { Workload, type WorkloadResult } from './workload.ts';
+import { assertMeshRunnable, attachExternalMesh, runTag } from './external.ts';
+import type { ExternalMesh } from '../mesh-file.ts';
 
 export interface RunOptions {
   spec: ScenarioSpec;
@@ -35,6 +37,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress lines (a terminal), optional. */
   progress?: (line: string) => void;
+  /** Drive these already running nodes (--mesh) instead of spawning any: chaos/external.ts. */
+  mesh?: ExternalMesh;
 }
 
 export interface ScenarioRun extends ScenarioVerdict {
@@ -56,7 +60,7 @@ export interface ScenarioRun extends ScenarioVerdict {
 }
 
 /** Timers that let a 5-node mesh notice a cut within a second and reconnect quickly after the heal. */
-const CHAOS_TIMERS = { heartbeatIntervalMs: 200, deadPeerTimeoutMs: 1000, reconnectMinMs: 50, reconnectMaxMs: 400 };
+export const CHAOS_TIMERS = { heartbeatIntervalMs: 200, deadPeerTimeoutMs: 1000, reconnectMinMs: 50, reconnectMaxMs: 400 };
 const POLL_MS = 150;
 
 interface PeerLine {
@@ -98,35 +102,41 @@ const sleepUntil = (timeline: Timeline, atMs: number) => new Promise((r) => setT
 
 export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
   const started = performance.now();
-  const n = o.nodes ?? o.spec.nodes;
+  const n = o.mesh ? o.mesh.targets.length : (o.nodes ?? o.spec.nodes);
   const say = o.progress ?? (() => {});
+  if (o.mesh) assertMeshRunnable(o.spec, o.mesh, o.seed, o.env ?? process.env);
+  const tag = runTag(o.seed, o.mesh);
   const proxy = await toxiproxyFor(o.env ?? process.env);
   let mesh: SloMesh | undefined;
   let topology: Topology | undefined;
   try {
     const client = new Toxiproxy(proxy.url);
     const meshT0 = performance.now();
-    mesh = await startSloMesh(o.dir, {
-      nodes: n,
-      backend: o.backend,
-      command: o.command,
-      env: o.env,
-      extra: { timers: CHAOS_TIMERS },
-      // The same seed, the same key material (docs/node-contract.md §7), where the backend can take keygen seeds.
-      identitySeed: o.backend.deterministic ? o.seed : undefined,
-      prepare: async (specs) => {
-        topology = await whileHoldingPorts(
-          specs.map((x) => x.listen),
-          () => Topology.create(client, specs, `chaos${process.pid}_${o.seed}`),
-        );
-        routeThroughProxies(specs, topology);
-      },
-    });
-    const targets: AdminTarget[] = mesh.nodes.map((x) => ({
-      id: x.id,
-      admin: x.admin,
-      token: readToken(join(o.dir, `${x.id}.admin-token`)),
-    }));
+    let targets: AdminTarget[];
+    if (o.mesh) ({ topology, targets } = await attachExternalMesh(client, o.mesh));
+    else {
+      mesh = await startSloMesh(o.dir, {
+        nodes: n,
+        backend: o.backend,
+        command: o.command,
+        env: o.env,
+        extra: { timers: CHAOS_TIMERS },
+        // The same seed, the same key material (docs/node-contract.md §7), where the backend can take keygen seeds.
+        identitySeed: o.backend.deterministic ? o.seed : undefined,
+        prepare: async (specs) => {
+          topology = await whileHoldingPorts(
+            specs.map((x) => x.listen),
+            () => Topology.create(client, specs, `chaos${process.pid}_${o.seed}`),
+          );
+          routeThroughProxies(specs, topology);
+        },
+      });
+      targets = mesh.nodes.map((x) => ({
+        id: x.id,
+        admin: x.admin,
+        token: readToken(join(o.dir, `${x.id}.admin-token`)),
+      }));
+    }
     const ids = targets.map((t) => t.id).sort();
     await waitConnected(targets, 10_000 + 2000 * n);
     const meshUpMs = Math.round(performance.now() - meshT0);
@@ -144,7 +154,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       nodes: targets,
       rng: seededRandom(o.seed ^ 0x5eed),
       timeline,
-      tag: `s${o.seed}`,
+      tag,
       intervalMs: 40,
       sendTimeoutMs: o.spec.durationMs,
       proposeEvery: 10,
@@ -226,7 +236,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
         const r = await adminCall<{ from: string; payload: string }[]>(t, 'GET', '/received');
         if (r.ok)
           for (const m of r.body)
-            if (m.payload.startsWith(`s${o.seed}-`))
+            if (m.payload.startsWith(`${tag}-`))
               history.receipts.push({ node: t.id, from: m.from, payload: m.payload, at: timeline.now() });
       }
       const got = new Set(history.receipts.map((r) => `${r.from}|${r.node}|${r.payload}`));
