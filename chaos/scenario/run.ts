@@ -25,6 +25,7 @@ import { Timeline } from './timeline.ts';
 import { Workload, type WorkloadResult } from './workload.ts';
 import { assertMeshRunnable, attachExternalMesh, runTag } from './external.ts';
 import type { ExternalMesh } from '../mesh-file.ts';
+import { assertKernelRunnable, startKernelMesh } from './kernel-mesh.ts';
 
 export interface RunOptions {
   spec: ScenarioSpec;
@@ -39,6 +40,8 @@ export interface RunOptions {
   progress?: (line: string) => void;
   /** Drive these already running nodes (--mesh) instead of spawning any: chaos/external.ts. */
   mesh?: ExternalMesh;
+  /** `kernel`: nodes in network namespaces, partitions as iptables rules (chaos/scenario/kernel-mesh.ts). Default toxiproxy. */
+  driver?: 'toxiproxy' | 'kernel';
 }
 
 export interface ScenarioRun extends ScenarioVerdict {
@@ -105,15 +108,18 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
   const n = o.mesh ? o.mesh.targets.length : (o.nodes ?? o.spec.nodes);
   const say = o.progress ?? (() => {});
   if (o.mesh) assertMeshRunnable(o.spec, o.mesh, o.seed, o.env ?? process.env);
+  if (o.driver === 'kernel') assertKernelRunnable(o.spec, n, o.seed);
   const tag = runTag(o.seed, o.mesh);
   const proxy = await toxiproxyFor(o.env ?? process.env);
   let mesh: SloMesh | undefined;
-  let topology: Topology | undefined;
+  /** What applies the nemesis to the links: the proxies, or (--driver kernel) iptables in the nodes' namespaces. */
+  let topology: Pick<Topology, 'size' | 'apply' | 'close'> | undefined;
   try {
     const client = new Toxiproxy(proxy.url);
     const meshT0 = performance.now();
     let targets: AdminTarget[];
     if (o.mesh) ({ topology, targets } = await attachExternalMesh(client, o.mesh));
+    else if (o.driver === 'kernel') ({ net: topology, mesh, targets } = await startKernelMesh({ ...o, nodes: n, timers: CHAOS_TIMERS }));
     else {
       mesh = await startSloMesh(o.dir, {
         nodes: n,
@@ -124,11 +130,12 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
         // The same seed, the same key material (docs/node-contract.md §7), where the backend can take keygen seeds.
         identitySeed: o.backend.deterministic ? o.seed : undefined,
         prepare: async (specs) => {
-          topology = await whileHoldingPorts(
+          const proxies = await whileHoldingPorts(
             specs.map((x) => x.listen),
             () => Topology.create(client, specs, `chaos${process.pid}_${o.seed}`),
           );
-          routeThroughProxies(specs, topology);
+          topology = proxies;
+          routeThroughProxies(specs, proxies);
         },
       });
       targets = mesh.nodes.map((x) => ({
@@ -140,7 +147,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     const ids = targets.map((t) => t.id).sort();
     await waitConnected(targets, 10_000 + 2000 * n);
     const meshUpMs = Math.round(performance.now() - meshT0);
-    say(`${o.spec.name}: ${n} nodes up through ${topology!.size} proxies in ${meshUpMs} ms`);
+    say(`${o.spec.name}: ${n} nodes up through ${topology!.size} ${o.driver === 'kernel' ? 'namespaces' : 'proxies'} in ${meshUpMs} ms`);
 
     const schedule = nemesisSchedule(o.spec.nemesis, { nodes: ids, seed: o.seed, durationMs: o.spec.durationMs });
     const timeline = new Timeline();
@@ -205,6 +212,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     for (const { atMs, action } of schedule.actions) {
       await sleepUntil(timeline, atMs);
       if (!isLinkAction(action)) {
+        // An external mesh (--mesh) has no processes here; assertMeshRunnable refused its crash nemeses.
+        if (!mesh) throw new Error(`${action.op} ${action.node}: no process launcher for this mesh`);
         await applyNodeAction(action, mesh, targets, timeline, crashes);
         say(`${o.spec.name}: ${timeline.now()} ms ${action.op} ${action.node}`);
         continue;

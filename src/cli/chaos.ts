@@ -13,6 +13,8 @@ import { SCENARIOS, scenarioNamed } from '../../chaos/scenario/scenarios.ts';
 import { renderTimeline } from '../../chaos/scenario/timeline.ts';
 import { meshUnsupported } from '../../chaos/scenario/external.ts';
 import { loadMeshFile } from '../../chaos/mesh-file.ts';
+import { kernelUnavailable } from '../../chaos/kernel/netns.ts';
+import { kernelUnsupported } from '../../chaos/scenario/kernel-mesh.ts';
 import { loadBackend } from '../crypto/select.ts';
 import { backendFromEnv, checkSwitches } from '../crypto/switches.ts';
 import { ConfigError } from '../errors.ts';
@@ -27,6 +29,7 @@ interface ChaosFlags {
   out: string;
   profile: 'pr' | 'release';
   backend?: string;
+  driver: 'toxiproxy' | 'kernel';
 }
 
 const int = (what: string, lo: number, hi: number) => (v: string) => {
@@ -51,6 +54,11 @@ export function registerChaosCommand(program: Command): void {
     .option('--mesh <file>', 'drive nodes someone else started, links through proxies on $TOXIPROXY_URL (docs/node-contract.md §9)')
     .option('-o, --out <dir>', 'report directory', join('reports', 'chaos'))
     .option('-b, --backend <name|path>', 'backend for the generated identities (default $PQC_BACKEND, else noble)')
+    .addOption(
+      new Option('--driver <driver>', 'how links are cut: proxies, or iptables between network namespaces (root)')
+        .choices(['toxiproxy', 'kernel'])
+        .default('toxiproxy'),
+    )
     .addOption(new Option('-p, --profile <profile>', 'release fails unknown verdicts').choices(['pr', 'release']).default('pr'))
     .action(async (flags: ChaosFlags) => {
       if (flags.list) {
@@ -60,6 +68,8 @@ export function registerChaosCommand(program: Command): void {
       }
       if (flags.mesh && flags.nodeCommand)
         throw new ConfigError('--mesh and --node-command exclude each other: with --mesh the harness starts no node');
+      if (flags.mesh && flags.driver === 'kernel')
+        throw new ConfigError('--mesh and --driver kernel exclude each other: the kernel driver runs the nodes in its own namespaces');
       const mesh = flags.mesh ? loadMeshFile(flags.mesh) : undefined;
       if (mesh && flags.nodes !== undefined && flags.nodes !== mesh.targets.length)
         throw new ConfigError(`--nodes ${flags.nodes}: the mesh in ${mesh.file} has ${mesh.targets.length} nodes`);
@@ -74,13 +84,17 @@ export function registerChaosCommand(program: Command): void {
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const out = resolve(flags.out);
       mkdirSync(out, { recursive: true });
-      const under = mesh ? `mesh ${mesh.file}` : `node command ${command.text}`;
+      const under = mesh ? `mesh ${mesh.file}` : `node command ${command.text}, driver ${flags.driver}`;
       process.stderr.write(`pqc-harness chaos: seed ${seed}, ${under}\n`);
       const runs: ScenarioRun[] = [];
       const errors: { id: string; verdict: 'error'; reason: string; seed: number }[] = [];
       const unsupported: { id: string; verdict: 'unsupported'; reason: string }[] = [];
       for (const spec of specs) {
-        const why = mesh && meshUnsupported(spec, mesh, seed);
+        const why = mesh
+          ? meshUnsupported(spec, mesh, seed)
+          : flags.driver === 'kernel'
+            ? (kernelUnavailable() ?? kernelUnsupported(spec, flags.nodes ?? spec.nodes, seed))
+            : undefined;
         if (why) {
           unsupported.push({ id: `chaos/${spec.name}`, verdict: 'unsupported', reason: why });
           process.stdout.write(`SKIP    chaos/${spec.name}: ${why}\n`);
@@ -89,7 +103,17 @@ export function registerChaosCommand(program: Command): void {
         const dir = mkdtempSync(join(tmpdir(), `pqc-chaos-${spec.name}-`));
         try {
           const progress = process.stderr.isTTY ? (l: string) => process.stderr.write(`  ${l}\n`) : undefined;
-          const r = await runScenario({ spec, nodes: flags.nodes, seed, command, backend, dir, progress, mesh }).catch((e: Error) => {
+          const r = await runScenario({
+            spec,
+            nodes: flags.nodes,
+            seed,
+            command,
+            backend,
+            dir,
+            progress,
+            mesh,
+            driver: flags.driver,
+          }).catch((e: Error) => {
             // A mesh that never came up, or a proxy call that failed: this scenario judged nothing; the others still run.
             process.stdout.write(`ERROR   chaos/${spec.name}: could not run: ${e.message}\n`);
             errors.push({ id: `chaos/${spec.name}`, verdict: 'error', reason: `could not run: ${e.message}`, seed });
@@ -131,7 +155,7 @@ export function registerChaosCommand(program: Command): void {
       ];
       writeFileSync(join(out, 'summary.md'), `# chaos (seed ${seed})\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`);
       process.stdout.write(`report: ${join(out, 'chaos.json')}\n`);
-      // A scenario the mesh cannot run judged nothing: like unknown, it fails release.
+      // A scenario the mesh or driver cannot run judged nothing: like unknown, it fails release.
       const unjudged = unsupported.length > 0 || runs.some((r) => r.verdict === 'unknown');
       const failed = errors.length > 0 || runs.some((r) => r.verdict === 'invalid') || (unjudged && flags.profile === 'release');
       process.exitCode = failed ? 1 : 0;
