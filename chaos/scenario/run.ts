@@ -78,7 +78,7 @@ interface StatusBody {
 }
 
 /** Points every node's peers at the proxies of its outgoing links. */
-function routeThroughProxies(configs: { id: string; config: string }[], topology: Topology): void {
+export function routeThroughProxies(configs: { id: string; config: string }[], topology: Topology): void {
   for (const c of configs) {
     const doc = parse(readFileSync(c.config, 'utf8')) as { peers: { id: string; address: string }[] };
     doc.peers = doc.peers.map((p) => ({ ...p, address: topology.address(c.id, p.id) }));
