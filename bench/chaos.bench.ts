@@ -20,6 +20,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { kernelUnavailable } from '../chaos/kernel/netns.ts';
 import { CHAOS_TIMERS, routeThroughProxies, runScenario, type ScenarioRun } from '../chaos/scenario/run.ts';
 import { SCENARIOS, scenarioNamed } from '../chaos/scenario/scenarios.ts';
+import { whileHoldingPorts } from '../chaos/scenario/hold-ports.ts';
 import { Topology } from '../chaos/topology.ts';
 import { loadBackend } from '../src/crypto/select.ts';
 import { residentBytes, startSloMesh, triggerHandshake, waitFullyConnected, type SloMesh } from './slo/mesh.ts';
@@ -115,7 +116,10 @@ async function growthRow(n: number) {
       command,
       extra: { timers: CHAOS_TIMERS },
       prepare: async (specs) => {
-        topology = await Topology.create(client, specs, `growth${n}`);
+        topology = await whileHoldingPorts(
+          specs.map((x) => x.listen),
+          () => Topology.create(client, specs, `growth${n}`),
+        );
         routeThroughProxies(specs, topology);
       },
     });

@@ -5,8 +5,6 @@
 import type { Proxy as ToxiproxyProxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { NemesisAction } from './nemesis/schedule.ts';
 import type { Link, NodeId } from './nemesis/partition.ts';
-import { splitAddress } from '../src/mesh/node/config.ts';
-import { freePorts } from '../src/mesh/node/launcher.ts';
 
 export interface NodeEndpoint {
   id: NodeId;
@@ -39,20 +37,12 @@ export class Topology {
     private readonly prefix: string,
   ) {}
 
-  /**
-   * Creates N x (N-1) proxies on free loopback ports. The nodes' own ports
-   * were reserved and released before any node listens, so a proxy bound to
-   * port 0 could take one (a node then fails to start); the proxies' ports
-   * are therefore held together and any that is a node's is passed over.
-   */
-  static async create(client: Toxiproxy, nodes: readonly NodeEndpoint[], prefix = `mesh${process.pid}`): Promise<Topology> {
-    const nodePorts = new Set(nodes.map((n) => splitAddress(n.listen).port));
-    const count = nodes.length * (nodes.length - 1);
-    const ports = (await freePorts(count + nodes.length)).filter((p) => !nodePorts.has(p));
+  /** Creates N x (N-1) proxies on free loopback ports (run.ts holds the nodes' ports meanwhile: hold-ports.ts). */
+  static create(client: Toxiproxy, nodes: readonly NodeEndpoint[], prefix = `mesh${process.pid}`): Promise<Topology> {
     const links = nodes.flatMap((a) => nodes.filter((b) => b.id !== a.id).map((b) => ({ from: a.id, to: b.id, upstream: b.listen })));
     return Topology.fromLinks(
       client,
-      links.map((l, i) => ({ ...l, listen: `127.0.0.1:${ports[i]}` })),
+      links.map((l) => ({ ...l, listen: '127.0.0.1:0' })),
       prefix,
     );
   }
