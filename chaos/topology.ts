@@ -16,6 +16,12 @@ export interface NodeEndpoint {
 const NEMESIS = 'nemesis';
 const CUT = 'cut';
 
+/** One directed link's proxy: node `from` dials `listen` to reach `to`, which Toxiproxy forwards to `upstream`. */
+export interface ProxyLink extends Link {
+  listen: string;
+  upstream: string;
+}
+
 type LinkAction = Exclude<NemesisAction, { op: 'kill' } | { op: 'restart' }>;
 
 export function isLinkAction(a: NemesisAction): a is LinkAction {
@@ -31,17 +37,38 @@ export class Topology {
     private readonly prefix: string,
   ) {}
 
-  /** Creates N x (N-1) proxies on free loopback ports. */
-  static async create(client: Toxiproxy, nodes: readonly NodeEndpoint[], prefix = `mesh${process.pid}`): Promise<Topology> {
+  /** Creates N x (N-1) proxies on free loopback ports (run.ts holds the nodes' ports meanwhile: hold-ports.ts). */
+  static create(client: Toxiproxy, nodes: readonly NodeEndpoint[], prefix = `mesh${process.pid}`): Promise<Topology> {
+    const links = nodes.flatMap((a) => nodes.filter((b) => b.id !== a.id).map((b) => ({ from: a.id, to: b.id, upstream: b.listen })));
+    return Topology.fromLinks(
+      client,
+      links.map((l) => ({ ...l, listen: '127.0.0.1:0' })),
+      prefix,
+    );
+  }
+
+  /**
+   * Creates the given proxies (a --mesh file's, on the user's Toxiproxy). With
+   * `replaceStale`, a proxy of the same name is a leftover of an interrupted
+   * run (the names are the harness's own) and is removed first: it holds the
+   * listen address the new one needs.
+   */
+  static async fromLinks(client: Toxiproxy, links: readonly ProxyLink[], prefix: string, replaceStale = false): Promise<Topology> {
     const proxies = new Map<string, ToxiproxyProxy>();
     const t = new Topology(proxies, prefix);
     try {
-      for (const a of nodes)
-        for (const b of nodes) {
-          if (a.id === b.id) continue;
-          const p = await client.createProxy({ name: t.proxyName(a.id, b.id), listen: '127.0.0.1:0', upstream: b.listen });
-          proxies.set(linkKey({ from: a.id, to: b.id }), p);
-        }
+      for (const l of links) {
+        const name = t.proxyName(l.from, l.to);
+        if (replaceStale)
+          await client.get(name).then(
+            (p) => p.remove(),
+            () => undefined,
+          );
+        const p = await client.createProxy({ name, listen: l.listen, upstream: l.upstream }).catch((e: Error) => {
+          throw new Error(`cannot create proxy ${name} (listen ${l.listen}, upstream ${l.upstream}): ${e.message}`);
+        });
+        proxies.set(linkKey(l), p);
+      }
     } catch (e) {
       await t.close();
       throw e;

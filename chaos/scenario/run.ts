@@ -23,6 +23,9 @@ import { judge, type ScenarioVerdict } from './judge.ts';
 import type { ScenarioSpec } from './scenarios.ts';
 import { Timeline } from './timeline.ts';
 import { Workload, type WorkloadResult } from './workload.ts';
+import { assertMeshRunnable, attachExternalMesh, runTag } from './external.ts';
+import type { ExternalMesh } from '../mesh-file.ts';
+import { assertKernelRunnable, startKernelMesh } from './kernel-mesh.ts';
 
 export interface RunOptions {
   spec: ScenarioSpec;
@@ -35,6 +38,10 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress lines (a terminal), optional. */
   progress?: (line: string) => void;
+  /** Drive these already running nodes (--mesh) instead of spawning any: chaos/external.ts. */
+  mesh?: ExternalMesh;
+  /** `kernel`: nodes in network namespaces, partitions as iptables rules (chaos/scenario/kernel-mesh.ts). Default toxiproxy. */
+  driver?: 'toxiproxy' | 'kernel';
 }
 
 export interface ScenarioRun extends ScenarioVerdict {
@@ -56,7 +63,7 @@ export interface ScenarioRun extends ScenarioVerdict {
 }
 
 /** Timers that let a 5-node mesh notice a cut within a second and reconnect quickly after the heal. */
-const CHAOS_TIMERS = { heartbeatIntervalMs: 200, deadPeerTimeoutMs: 1000, reconnectMinMs: 50, reconnectMaxMs: 400 };
+export const CHAOS_TIMERS = { heartbeatIntervalMs: 200, deadPeerTimeoutMs: 1000, reconnectMinMs: 50, reconnectMaxMs: 400 };
 const POLL_MS = 150;
 
 interface PeerLine {
@@ -71,7 +78,7 @@ interface StatusBody {
 }
 
 /** Points every node's peers at the proxies of its outgoing links. */
-function routeThroughProxies(configs: { id: string; config: string }[], topology: Topology): void {
+export function routeThroughProxies(configs: { id: string; config: string }[], topology: Topology): void {
   for (const c of configs) {
     const doc = parse(readFileSync(c.config, 'utf8')) as { peers: { id: string; address: string }[] };
     doc.peers = doc.peers.map((p) => ({ ...p, address: topology.address(c.id, p.id) }));
@@ -98,39 +105,49 @@ const sleepUntil = (timeline: Timeline, atMs: number) => new Promise((r) => setT
 
 export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
   const started = performance.now();
-  const n = o.nodes ?? o.spec.nodes;
+  const n = o.mesh ? o.mesh.targets.length : (o.nodes ?? o.spec.nodes);
   const say = o.progress ?? (() => {});
+  if (o.mesh) assertMeshRunnable(o.spec, o.mesh, o.seed, o.env ?? process.env);
+  if (o.driver === 'kernel') assertKernelRunnable(o.spec, n, o.seed);
+  const tag = runTag(o.seed, o.mesh);
   const proxy = await toxiproxyFor(o.env ?? process.env);
   let mesh: SloMesh | undefined;
-  let topology: Topology | undefined;
+  /** What applies the nemesis to the links: the proxies, or (--driver kernel) iptables in the nodes' namespaces. */
+  let topology: Pick<Topology, 'size' | 'apply' | 'close'> | undefined;
   try {
     const client = new Toxiproxy(proxy.url);
     const meshT0 = performance.now();
-    mesh = await startSloMesh(o.dir, {
-      nodes: n,
-      backend: o.backend,
-      command: o.command,
-      env: o.env,
-      extra: { timers: CHAOS_TIMERS },
-      // The same seed, the same key material (docs/node-contract.md §7), where the backend can take keygen seeds.
-      identitySeed: o.backend.deterministic ? o.seed : undefined,
-      prepare: async (specs) => {
-        topology = await whileHoldingPorts(
-          specs.map((x) => x.listen),
-          () => Topology.create(client, specs, `chaos${process.pid}_${o.seed}`),
-        );
-        routeThroughProxies(specs, topology);
-      },
-    });
-    const targets: AdminTarget[] = mesh.nodes.map((x) => ({
-      id: x.id,
-      admin: x.admin,
-      token: readToken(join(o.dir, `${x.id}.admin-token`)),
-    }));
+    let targets: AdminTarget[];
+    if (o.mesh) ({ topology, targets } = await attachExternalMesh(client, o.mesh));
+    else if (o.driver === 'kernel') ({ net: topology, mesh, targets } = await startKernelMesh({ ...o, nodes: n, timers: CHAOS_TIMERS }));
+    else {
+      mesh = await startSloMesh(o.dir, {
+        nodes: n,
+        backend: o.backend,
+        command: o.command,
+        env: o.env,
+        extra: { timers: CHAOS_TIMERS },
+        // The same seed, the same key material (docs/node-contract.md §7), where the backend can take keygen seeds.
+        identitySeed: o.backend.deterministic ? o.seed : undefined,
+        prepare: async (specs) => {
+          const proxies = await whileHoldingPorts(
+            specs.map((x) => x.listen),
+            () => Topology.create(client, specs, `chaos${process.pid}_${o.seed}`),
+          );
+          topology = proxies;
+          routeThroughProxies(specs, proxies);
+        },
+      });
+      targets = mesh.nodes.map((x) => ({
+        id: x.id,
+        admin: x.admin,
+        token: readToken(join(o.dir, `${x.id}.admin-token`)),
+      }));
+    }
     const ids = targets.map((t) => t.id).sort();
     await waitConnected(targets, 10_000 + 2000 * n);
     const meshUpMs = Math.round(performance.now() - meshT0);
-    say(`${o.spec.name}: ${n} nodes up through ${topology!.size} proxies in ${meshUpMs} ms`);
+    say(`${o.spec.name}: ${n} nodes up through ${topology!.size} ${o.driver === 'kernel' ? 'namespaces' : 'proxies'} in ${meshUpMs} ms`);
 
     const schedule = nemesisSchedule(o.spec.nemesis, { nodes: ids, seed: o.seed, durationMs: o.spec.durationMs });
     const timeline = new Timeline();
@@ -144,7 +161,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
       nodes: targets,
       rng: seededRandom(o.seed ^ 0x5eed),
       timeline,
-      tag: `s${o.seed}`,
+      tag,
       intervalMs: 40,
       sendTimeoutMs: o.spec.durationMs,
       proposeEvery: 10,
@@ -195,6 +212,8 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
     for (const { atMs, action } of schedule.actions) {
       await sleepUntil(timeline, atMs);
       if (!isLinkAction(action)) {
+        // An external mesh (--mesh) has no processes here; assertMeshRunnable refused its crash nemeses.
+        if (!mesh) throw new Error(`${action.op} ${action.node}: no process launcher for this mesh`);
         await applyNodeAction(action, mesh, targets, timeline, crashes);
         say(`${o.spec.name}: ${timeline.now()} ms ${action.op} ${action.node}`);
         continue;
@@ -226,7 +245,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioRun> {
         const r = await adminCall<{ from: string; payload: string }[]>(t, 'GET', '/received');
         if (r.ok)
           for (const m of r.body)
-            if (m.payload.startsWith(`s${o.seed}-`))
+            if (m.payload.startsWith(`${tag}-`))
               history.receipts.push({ node: t.id, from: m.from, payload: m.payload, at: timeline.now() });
       }
       const got = new Set(history.receipts.map((r) => `${r.from}|${r.node}|${r.payload}`));

@@ -20,13 +20,13 @@ describe('pqc-harness chaos', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^split-brain\s+halves on 5 nodes/m);
   });
-  it('an unknown scenario or --mesh is exit 2 naming it', () => {
+  it('an unknown scenario or an unreadable --mesh file is exit 2 naming it', () => {
     const a = cli('--scenario', 'split-brian');
     expect(a.status).toBe(2);
     expect(a.stderr).toContain('unknown scenario "split-brian"');
     const b = cli('--mesh', 'mesh.json');
     expect(b.status).toBe(2);
-    expect(b.stderr).toContain('--mesh mesh.json');
+    expect(b.stderr).toContain('--mesh mesh.json: cannot read (ENOENT)');
   });
   it('split-brain through an explicit --node-command: exit 0, verdict line, timeline, report and history', () => {
     const cmd = `"${process.execPath}" "${BIN}" node --config {config} --exit-with-parent`;

@@ -20,8 +20,15 @@ describe('node config', () => {
     expect(c.timers.handshakeTimeoutMs).toBe(5000);
   });
 
+  it('accepts addresses of the kernel chaos driver\u2019s namespaces (10.213.0.0/16), nothing else off loopback', () => {
+    const c = parseNodeConfig({ ...base, listen: '10.213.7.2:7000', admin: '10.213.7.2:0' }, 'n1.yaml');
+    expect([c.listen, c.admin]).toEqual(['10.213.7.2:7000', '10.213.7.2:0']);
+    expect(() => parseNodeConfig({ ...base, admin: '10.214.7.2:0' }, 'n1.yaml')).toThrow(/admin: must be host:port/);
+  });
+
   it.each<[Record<string, unknown>, RegExp]>([
     [{ listen: '10.0.0.1:7000' }, /listen: must be host:port with a loopback host/],
+    [{ listen: '10.213.1.256:7000' }, /listen: must be host:port with a loopback host .* or a chaos namespace address/],
     [{ peers: [{ id: 'n2', address: '127.0.0.1:0' }] }, /peers\.0\.address: a peer address needs a real port/],
     [{ peers: [{ id: 'n1', address: '127.0.0.1:7001' }] }, /peers\.0\.id: a node cannot be its own peer/],
     [{ suites: { offer: ['X25519-ED25519'], accept: ['XWING-MLDSA65'] } }, /suites\.offer\.0: the classical suite/],

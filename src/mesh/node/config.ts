@@ -11,13 +11,22 @@ import { BACKEND_SPEC_HELP, isBackendSpec } from '../../crypto/switches.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
-/** `host:port` on loopback; port 0 asks the OS for a free one. */
+/**
+ * 10.213.0.0/16: the addresses the harness's kernel chaos driver gives nodes
+ * inside its own network namespaces (chaos/kernel/, docs/node-contract.md §10).
+ * Only there do they exist, so accepting them keeps a node off every real network.
+ */
+const CHAOS_NETNS_HOST = /^10\.213\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/** `host:port` on loopback (or in a chaos namespace); port 0 asks the OS for a free one. */
 const loopbackAddress = z.string().refine(
   (s) => {
     const m = /^(\[::1\]|[^:]+):(\d{1,5})$/.exec(s);
-    return !!m && LOOPBACK_HOSTS.has(m[1].replace(/^\[|\]$/g, '')) && Number(m[2]) <= 65535;
+    if (!m || Number(m[2]) > 65535) return false;
+    const host = m[1].replace(/^\[|\]$/g, '');
+    return LOOPBACK_HOSTS.has(host) || CHAOS_NETNS_HOST.test(host);
   },
-  { message: 'must be host:port with a loopback host (127.0.0.1, localhost or [::1])' },
+  { message: 'must be host:port with a loopback host (127.0.0.1, localhost or [::1]) or a chaos namespace address (10.213.x.y)' },
 );
 
 const nodeId = z

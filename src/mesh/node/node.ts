@@ -169,7 +169,7 @@ export class MeshNode {
   }
 
   get listenAddress(): string {
-    return `127.0.0.1:${this.listenPort}`;
+    return `${splitAddress(this.config.listen).host}:${this.listenPort}`;
   }
 
   // ---- policy ---------------------------------------------------------------
