@@ -34,16 +34,40 @@ export interface NodeCoverage {
   branches: { covered: number; total: number };
 }
 
-/** Re-runs this very command with NODE_V8_COVERAGE set; resolves to its exit code. */
-export function rerunUnderCoverage(tempDir: string): Promise<number> {
+/**
+ * The checks the coverage pass runs: every check that drives the protocol
+ * and node code, in process or on real node processes. The known-answer and
+ * crypto checks reach none of it, and under V8's precise coverage pure-JS
+ * ML-KEM and ML-DSA run several times slower.
+ */
+export const COVERAGE_CHECKS = ['mesh/', 'negative/', 'fallback/', 'control/nodes/'] as const;
+
+/**
+ * Runs this command again, at pr size, on the mesh-level checks only
+ * (COVERAGE_CHECKS, or the run's own --only), in one process with NODE_V8_COVERAGE set, writing its
+ * report into `scratchDir`; resolves to its exit code. The certification
+ * itself runs without coverage (release: on every worker, at full speed).
+ * pr size reaches the same lines: release adds lengths, positions and
+ * indices of the same code paths, not new ones.
+ */
+export function runCoveragePass(tempDir: string, scratchDir: string, only: string = COVERAGE_CHECKS.join(',')): Promise<number> {
   rmSync(tempDir, { recursive: true, force: true });
   mkdirSync(tempDir, { recursive: true });
+  const args = process.argv.slice(1).filter((a, i, all) => !isDropped(a, all[i - 1]));
   // One process: worker processes load the sources through another path, and c8 cannot merge their maps with the parent's.
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1), '--jobs', '1'], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_V8_COVERAGE: tempDir },
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...args, '--profile', 'pr', '--only', only, '--jobs', '1', '--out', scratchDir],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_V8_COVERAGE: tempDir } },
+  );
   return new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+}
+
+/** Flags the coverage pass sets itself (with their values). */
+const OWN_FLAGS = new Set(['--profile', '-p', '--only', '--jobs', '-j', '--out', '-o']);
+function isDropped(arg: string, previous: string | undefined): boolean {
+  if (OWN_FLAGS.has(arg) || [...OWN_FLAGS].some((f) => arg.startsWith(`${f}=`))) return true;
+  return previous !== undefined && OWN_FLAGS.has(previous);
 }
 
 /** Runs `c8 report` over the raw V8 files; throws naming c8 when it is missing or fails. */

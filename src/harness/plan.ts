@@ -11,7 +11,7 @@ export interface RunPlan {
   profile: Profile;
   seed: number;
   vectorsDir?: string;
-  /** Keeps only checks whose id contains this text. */
+  /** Keeps only checks whose id contains this text, or one of several separated by commas. */
   only?: string;
 }
 
@@ -34,7 +34,10 @@ export async function buildRun(plan: RunPlan): Promise<BuiltRun> {
   const runIds = new Set<string>();
   for (const suite of suitesFor(plan.command, plan.profile)) {
     let built = await suite.checks({ ...env, runIds });
-    if (plan.only) built = built.filter((c) => c.id.includes(plan.only as string));
+    if (plan.only) {
+      const texts = plan.only.split(',').filter(Boolean);
+      built = built.filter((c) => texts.some((t) => c.id.includes(t)));
+    }
     for (const c of built) runIds.add(c.id);
     checks.push(...built);
   }
