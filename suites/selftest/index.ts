@@ -56,15 +56,23 @@ export function buildSelftestSuite(
         controlModule: undefined,
         runIds: undefined,
       };
+      // The families are those of the run's profile; their checks are built at pr size (selftest judges the
+      // harness's power, and a release-size reference is the certification itself): e.g. 3 control nodes, not 5 and 7.
+      const judgingEnv: SuiteEnv = { ...env, profile: 'pr' };
       const families = new Set<string>();
       // Families of a size-independent suite whose every check this run already holds: those checks are the reference.
       const judgedByRun = new Set<string>();
+      const hints = new Map<string, NonNullable<Check['schedule']>>();
       const ranOnReference = !runEnv.nodeCommand && runEnv.backends[0]?.name === REFERENCE_BACKENDS[0];
       const notInRun = new Set<string>();
       for (const suite of judged)
         for (const c of await suite.checks(env)) {
           const family = familyOfCheck(c);
           families.add(family);
+          // A family of real-process or timed checks is started first, on the foreground worker (pool.ts).
+          // alone becomes long: the mutants' defects are gross (+150 ms, 2% failures), and the reference's
+          // pr-size load is measured beside a niced worker at most.
+          if (c.schedule?.long || c.schedule?.alone) hints.set(family, { long: true });
           if (suite.sizeIndependent && ranOnReference && runEnv.runIds?.has(c.id)) judgedByRun.add(family);
           else notInRun.add(family);
         }
@@ -75,7 +83,8 @@ export function buildSelftestSuite(
           id: `selftest/${family}`,
           family: 'selftest',
           title: `every mutant aimed at ${family} makes it fail; the reference passes it`,
-          run: async (ctx) => verdictOf(await judgeFamily(family, judged, env, aimed, ctx, judgedByRun.has(family)), aimed),
+          ...(hints.has(family) ? { schedule: hints.get(family) } : {}),
+          run: async (ctx) => verdictOf(await judgeFamily(family, judged, judgingEnv, aimed, ctx, judgedByRun.has(family)), aimed),
         };
       });
       // A mutant aimed at a family no check has is a stale declaration: it proves nothing.
