@@ -98,6 +98,8 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
       // Workers that are up and free; every event (ready, result, exit) offers them work again,
       // since a finished check may free a run's owner or let an alone check start.
       const idle = new Set<number>();
+      // The check each worker is running, so a worker that dies mid-check fails that check.
+      const current: (number | undefined)[] = workers.map(() => undefined);
       let finish!: () => void;
       const allStopped = new Promise<void>((resolve) => {
         finish = resolve;
@@ -120,7 +122,6 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
           workers[id].process.send({ type: 'run', index: d.run } satisfies CoordinatorMessage);
         }
       };
-      const current: (number | undefined)[] = workers.map(() => undefined);
 
       workers.forEach((w, id) => {
         void w.ready.then((ready) => {

@@ -4,10 +4,11 @@
 // from /log and /status. A mutant node is every node started with
 // `--mutant <ControlProtocol module>`.
 import type { Verdict } from '../../src/check/evidence.ts';
-import { fail, pass } from '../../src/check/evidence.ts';
+import { fail } from '../../src/check/evidence.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { certificateVerifier, checkConvergence, checkSafety, type CheckerResult, type History } from '../../chaos/checkers/index.ts';
 import { detectionProblem, logKeys, NodeMesh, split, type SplitResult } from './nodes.ts';
+import { judgeCheckers } from './scenario.ts';
 
 export interface NodeCheckEnv {
   issuer: CryptoBackend;
@@ -18,20 +19,7 @@ export interface NodeCheckEnv {
 }
 
 function judge(r: { nodes: number; heartbeatMs: number }, results: CheckerResult[], extra: Record<string, unknown>): Verdict {
-  const evidence = {
-    nodes: r.nodes,
-    heartbeatMs: r.heartbeatMs,
-    checkers: results.map((r) => ({
-      checker: r.checker,
-      verdict: r.verdict,
-      reason: r.reason,
-      witnesses: r.witnesses.slice(0, 5),
-      stats: r.stats,
-    })),
-    ...extra,
-  };
-  const bad = results.find((r) => r.verdict === 'invalid') ?? results.find((r) => r.verdict === 'unknown');
-  return bad ? fail(`${bad.checker}: ${bad.verdict}: ${bad.reason}`, evidence) : pass(evidence);
+  return judgeCheckers(results, { nodes: r.nodes, heartbeatMs: r.heartbeatMs }, extra);
 }
 
 const safety = (m: NodeMesh) => checkSafety(m.history, { verify: certificateVerifier(m.trust, m.history.certificates!) });

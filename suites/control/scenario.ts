@@ -19,11 +19,10 @@ export interface ControlCheckEnv {
 /** Sequence numbers above anything an honest node reaches in a check. */
 export const HIGH_SEQ = 1n << 40n;
 
-export function judge(c: Cluster, results: CheckerResult[], extra: Record<string, unknown> = {}): Verdict {
+/** The verdict of a set of checker results: the first invalid, else the first unknown, fails; the results (five witnesses each) are evidence. */
+export function judgeCheckers(results: CheckerResult[], head: Record<string, unknown>, extra: Record<string, unknown> = {}): Verdict {
   const evidence = {
-    seed: c.opts.seed,
-    nodes: c.ids.length,
-    protocol: c.opts.protocol?.name ?? 'reference',
+    ...head,
     checkers: results.map((r) => ({
       checker: r.checker,
       verdict: r.verdict,
@@ -34,8 +33,11 @@ export function judge(c: Cluster, results: CheckerResult[], extra: Record<string
     ...extra,
   };
   const bad = results.find((r) => r.verdict === 'invalid') ?? results.find((r) => r.verdict === 'unknown');
-  if (bad) return fail(`${bad.checker}: ${bad.verdict}: ${bad.reason}`, evidence);
-  return pass(evidence);
+  return bad ? fail(`${bad.checker}: ${bad.verdict}: ${bad.reason}`, evidence) : pass(evidence);
+}
+
+export function judge(c: Cluster, results: CheckerResult[], extra: Record<string, unknown> = {}): Verdict {
+  return judgeCheckers(results, { seed: c.opts.seed, nodes: c.ids.length, protocol: c.opts.protocol?.name ?? 'reference' }, extra);
 }
 
 export function cluster(protocol: ControlProtocol, env: ControlCheckEnv, size = env.size): Cluster {
