@@ -49,6 +49,18 @@ function configFor(targets: readonly ScrapeTarget[], intervalSeconds: number): s
   });
 }
 
+/**
+ * Prometheus does not exit with its parent: when the harness is killed (a test
+ * runner's timeout, kill -9) it would keep running. A detached shell polls the
+ * harness once a second and stops Prometheus when the harness is gone.
+ */
+function guardChild(child: ChildProcess): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM ${child.pid} 2>/dev/null; sleep 5; kill -KILL ${child.pid} 2>/dev/null`;
+  const guard = spawn('sh', ['-c', script], { stdio: 'ignore', detached: true });
+  guard.unref();
+  return guard;
+}
+
 export async function startPrometheus(dir: string, targets: readonly ScrapeTarget[], intervalSeconds = 1): Promise<PrometheusServer> {
   for (const t of targets) {
     const host = new URL(t.admin).hostname;
@@ -66,7 +78,13 @@ export async function startPrometheus(dir: string, targets: readonly ScrapeTarge
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const guard = guardChild(child);
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      guard.kill();
+      r(code);
+    }),
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
