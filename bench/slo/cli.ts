@@ -15,6 +15,9 @@ import { runSlo, writeSloRun, type SloRunOptions, type SloRunResult } from './ru
 import type { Arrival } from './schedule.ts';
 import { SLO_SIZES } from './targets.ts';
 
+const sizeText = (p: 'pr' | 'release') =>
+  `${p} ${SLO_SIZES[p].handshakes.toLocaleString('en-US')} at ${SLO_SIZES[p].ratePerSecond}/s`;
+
 function positiveInt(what: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -98,7 +101,7 @@ export function registerBenchCommand(program: Command): void {
       .description('open-loop handshake load, three measurements (generator, node histograms, real Prometheus), SLO verdicts')
       .option('-o, --out <dir>', 'output directory', join('reports', 'slo'))
       .addOption(
-        new Option('-p, --profile <profile>', 'load size: pr 500 at 25/s, release 10 000 at 100/s')
+        new Option('-p, --profile <profile>', `load size: ${sizeText('pr')}, ${sizeText('release')}`)
           .choices(['pr', 'release'])
           .default('pr'),
       )

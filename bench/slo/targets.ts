@@ -33,10 +33,10 @@ export interface LoadSize {
 }
 
 /**
- * pr: 240 handshakes in ~8 s (the pr gate's whole budget is 60 s, and the load
+ * pr: 500 handshakes in ~10 s (the pr gate's whole budget is 60 s, and the load
  * runs alone); release: 10 000 in ~100 s. Poisson arrivals from the run seed, 8 lanes, 3 nodes.
  */
 export const SLO_SIZES: Record<Profile, LoadSize> = {
-  pr: { nodes: 3, handshakes: 240, ratePerSecond: 30, concurrency: 8 },
+  pr: { nodes: 3, handshakes: 500, ratePerSecond: 50, concurrency: 8 },
   release: { nodes: 3, handshakes: 10_000, ratePerSecond: 100, concurrency: 8 },
 };
