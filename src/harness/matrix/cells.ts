@@ -4,6 +4,7 @@
 import { isUnsupportedSkip, type CheckResult, type Status } from '../../check/evidence.ts';
 import type { Expectation } from './expectations.ts';
 import { FAMILIES, algOf, familyOf, type Family } from './families.ts';
+import { sumFlags } from './flags.ts';
 import type { Cell, InteropGrid, Row } from './model.ts';
 import type { LoadOutcome } from './run.ts';
 
@@ -67,7 +68,8 @@ function specFor(f: Family, alg: string | undefined): string | undefined {
 function fold(f: Family, results: readonly CheckResult[], naReason: string): Omit<Cell, 'expected'> {
   if (!results.length) return { status: 'n/a', checks: 0, failed: 0, reason: naReason };
   const failed = results.filter((r) => r.status === 'fail');
-  const base = { checks: results.length, failed: failed.length };
+  const flags = sumFlags(results);
+  const base = { checks: results.length, failed: failed.length, ...(flags ? { flags } : {}) };
   if (failed.length) {
     const first = failed[0];
     const ff = first.evidence.firstFailure;

@@ -1,7 +1,7 @@
 // What the ecosystem matrix reports: rows = libraries with versions,
 // columns = families, cells = pass / fail (first failing case, severity,
 // spec clause) / unsupported / skip / n/a, and the pairwise interop grids.
-import type { Profile, Status } from '../../check/evidence.ts';
+import type { CaseCounts, Profile, Status } from '../../check/evidence.ts';
 import type { Severity } from './families.ts';
 
 export type CellStatus = 'pass' | 'fail' | 'unsupported' | 'skip' | 'n/a';
@@ -30,6 +30,8 @@ export interface Cell {
   expected: Expected;
   /** Finding id in docs/findings.md when the failure is a pinned finding. */
   finding?: string;
+  /** Wycheproof families: case counts per Wycheproof flag, summed over the cell's checks (flags.ts). */
+  flags?: Record<string, CaseCounts>;
 }
 
 export interface Row {

@@ -2,6 +2,7 @@
 // grids) and matrix.json (everything, for tools), written atomically.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../report/atomic.ts';
+import { flagCellText } from './flags.ts';
 import type { Cell, MatrixReport } from './model.ts';
 
 const MARK: Record<Cell['status'], string> = { pass: 'pass', fail: 'FAIL', unsupported: 'unsupported', skip: 'skip', 'n/a': 'n/a' };
@@ -19,6 +20,21 @@ function cellText(c: Cell, preFips: boolean): string {
   if (preFips) return `FAIL (pre-FIPS)${tag}`;
   const where = c.firstFailure ? `${c.firstFailure.alg ?? ''} ${c.firstFailure.case ?? ''}`.trim() : '';
   return `FAIL ${c.severity}${tag}${where ? `: ${esc(short(where, 40))}` : ''}`;
+}
+
+/** Wycheproof by flag, one table per Wycheproof family that counted flags; pre-FIPS rows are left out (their note explains them). */
+function flagTables(m: MatrixReport): string[] {
+  const lines: string[] = [];
+  for (const f of m.families) {
+    const rows = m.rows.filter((r) => !r.preFips && r.cells[f.id]?.flags);
+    if (!rows.length) continue;
+    const flags = [...new Set(rows.flatMap((r) => Object.keys(r.cells[f.id].flags ?? {})))].sort();
+    lines.push(`## ${f.title} by flag (failed/total cases per Wycheproof flag)`, '');
+    lines.push(`| library | ${flags.join(' | ')} |`, `|---|${flags.map(() => '---').join('|')}|`);
+    for (const r of rows) lines.push(`| ${r.library} | ${flags.map((x) => flagCellText(r.cells[f.id].flags?.[x])).join(' | ')} |`);
+    lines.push('');
+  }
+  return lines;
 }
 
 export function renderMarkdown(m: MatrixReport): string {
@@ -60,6 +76,7 @@ export function renderMarkdown(m: MatrixReport): string {
     }
     lines.push('');
   }
+  lines.push(...flagTables(m));
   for (const g of m.interop) {
     lines.push(`## Interop ${g.alg} (row: keys from; column: operation by)`, '');
     lines.push(`| keys from \\ by | ${g.libraries.join(' | ')} |`, `|---|${g.libraries.map(() => '---').join('|')}|`);
