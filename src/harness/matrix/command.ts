@@ -2,7 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { LIBRARIES, libraryEntry } from '../../crypto/adapters/catalog.ts';
+import { LIBRARIES, libraryEntry, type LibraryEntry } from '../../crypto/adapters/catalog.ts';
 import { ConfigError } from '../../errors.ts';
 import type { Profile } from '../../check/evidence.ts';
 import type { ProgressListener } from '../runner.ts';
@@ -28,7 +28,8 @@ function parseSeed(v: string): number {
   return n;
 }
 
-function pickLibraries(names: readonly string[] | undefined) {
+/** The catalog entries named by `-b` (all when none), in the order given; an unknown name is a ConfigError (exit 2). */
+export function pickLibraries(names: readonly string[] | undefined): readonly LibraryEntry[] {
   if (!names?.length) return LIBRARIES;
   return names.map((n) => {
     const e = libraryEntry(n);
