@@ -95,6 +95,10 @@ describe.skipIf(!HAVE_VECTORS && process.env.CI !== 'true')('matrix mutants: eve
         expect(noble?.cells[f].status, `noble must pass ${f}: ${noble?.cells[f].reason}`).toBe('pass');
       }
     }
+    // Wycheproof by flag: the unreduced-key cases are the ones that fail, and only in the mutant's row.
+    const modulus = (name: string) => m.rows.find((r) => r.library === name)?.cells.wycheproof.flags?.ModulusOverflow;
+    expect(modulus('mutant:mlkem-no-modulus-check')?.failed).toBeGreaterThan(0);
+    expect(modulus('noble')).toMatchObject({ failed: 0 });
     expect(m.verdict).toBe('fail');
     // Every family of the matrix has at least one mutant above.
     const covered = new Set([...targets.values()].flatMap((t) => Object.keys(t)));
