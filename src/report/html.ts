@@ -14,7 +14,7 @@ const KAT_FAMILIES = ['kat/acvp', 'kat/wycheproof', 'kat/drbg', 'kat/accumulated
 /** The vector set a known-answer check reads: its first two id segments (kat/acvp, kat/wycheproof). */
 const vectorSet = (id: string) => id.split('/').slice(0, 2).join('/');
 
-const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24;max-width:1100px}
+export const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24;max-width:1100px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #d0d7de}
 .pass{color:#1a7f37}.fail{color:#cf222e}.warn{color:#9a6700}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}

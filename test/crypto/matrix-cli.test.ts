@@ -1,5 +1,5 @@
 // `pqc-harness matrix` end to end on a small selection (one child process):
-// writes matrix.md and matrix.json and exits 0 when every cell is as pinned.
+// writes matrix.md, matrix.json and matrix.html and exits 0 when every cell is as pinned.
 // Replay by seed and the unknown-library error are checked in process.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { runCli } from '../support/cli.ts';
 import { HAVE_VECTORS, SHARED_VECTORS } from '../kat/setup.ts';
 
 describe.skipIf(!HAVE_VECTORS && process.env.CI !== 'true')('pqc-harness matrix', () => {
-  it('writes both files; the pinned mlkem finding is XFAIL', async () => {
+  it('writes matrix.md, matrix.json and matrix.html; the pinned mlkem finding is XFAIL', async () => {
     const out = mkdtempSync(join(tmpdir(), 'matrix-'));
     const args = ['matrix', '-b', 'noble', '-b', 'mlkem', '-b', 'hpke-ml-kem', '--only', 'ML-KEM-512', '--seed', '4'];
     const r = await runCli([...args, '--vectors', SHARED_VECTORS, '--out', out]);
@@ -35,6 +35,9 @@ describe.skipIf(!HAVE_VECTORS && process.env.CI !== 'true')('pqc-harness matrix'
     expect(md).toMatch(/\| mlkem \| mlkem 2\.7\.0 \|.*FAIL fips F2/);
     expect(md).toContain('## Interop ML-KEM-512');
     expect(md).toContain('pqc-harness matrix --seed 4');
+    const html = readFileSync(join(out, 'matrix.html'), 'utf8');
+    expect(html).toContain('<span class="pass" id="verdict">PASS</span>');
+    expect(html).toMatch(/<td class="waived"[^>]*>FAIL fips F2<\/td>/);
   }, 120_000);
 
   it('one seed replays the run: the same checks with the same verdicts and evidence', async () => {

@@ -1,6 +1,7 @@
 // Wycheproof by flag, on made-up results (no crypto, no vectors): a cell sums
 // its checks' per-flag counts, malformed counts are ignored, and matrix.md
-// gets one flag table per Wycheproof column without the pre-FIPS rows.
+// gets one flag table per Wycheproof column without the pre-FIPS rows; so
+// does matrix.html.
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/check/evidence.ts';
 import type { LibraryEntry } from '../../src/crypto/adapters/catalog.ts';
@@ -8,6 +9,7 @@ import { buildRows } from '../../src/harness/matrix/cells.ts';
 import { FAMILIES } from '../../src/harness/matrix/families.ts';
 import { flagCellText, sumFlags } from '../../src/harness/matrix/flags.ts';
 import type { MatrixReport } from '../../src/harness/matrix/model.ts';
+import { renderMatrixHtml } from '../../src/harness/matrix/html.ts';
 import { renderMarkdown } from '../../src/harness/matrix/render.ts';
 import type { LoadOutcome } from '../../src/harness/matrix/run.ts';
 
@@ -79,5 +81,14 @@ describe('matrix: Wycheproof by flag', () => {
     expect(md).toContain('| good | pass 2 | pass 4 |');
     expect(md).not.toMatch(/^\| old \| FAIL 2\/2/m);
     expect(md).not.toContain('Wycheproof signing keys by flag');
+    // matrix.html: the same tables; an unpinned failure is red, in the main table and by flag.
+    const html = renderMatrixHtml(m);
+    expect(html).toContain(
+      '<td class="bad" title="kat/wycheproof/ML-KEM-768/encaps tcId 2: a case failed · FIPS 203 §7 input checks">FAIL fips UNEXPECTED</td>',
+    );
+    expect(html).toContain('<h3>Wycheproof by flag (failed/total cases)</h3>');
+    expect(html).toContain('<tr><td>lax</td><td class="bad">FAIL 2/2</td><td class="ok">pass 4</td></tr>');
+    expect(html).not.toContain('<tr><td>old</td><td class="bad">FAIL 2/2</td>');
+    expect(html).not.toMatch(/<script|https?:\/\//);
   });
 });

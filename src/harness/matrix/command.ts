@@ -42,7 +42,9 @@ export function pickLibraries(names: readonly string[] | undefined): readonly Li
 export function registerMatrixCommand(program: Command, progress: () => ProgressListener): void {
   program
     .command('matrix')
-    .description('certify the JavaScript PQC ecosystem side by side: every library x every family; writes matrix.md and matrix.json')
+    .description(
+      'certify the JavaScript PQC ecosystem side by side: every library x every family; writes matrix.md, matrix.json and matrix.html',
+    )
     .option('-b, --backend <name>', `library (repeatable; default all: ${LIBRARIES.map((l) => l.name).join(', ')})`, collect)
     .option('--vectors <dir>', 'known-answer vector directory (default $PQC_VECTORS_DIR, else the fetch cache)')
     .option('-o, --out <dir>', 'output directory', join('reports', 'matrix'))
@@ -61,7 +63,7 @@ export function registerMatrixCommand(program: Command, progress: () => Progress
         `${m.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${m.rows.length} libraries x ${m.families.length} families, ${m.checks.length} checks in ${(m.durationMs / 1000).toFixed(1)} s (seed ${seed})\n` +
           m.verdictReasons.map((r) => `  ${r}\n`).join('') +
           unavailable.map((r) => `  unavailable: ${r.library}: ${r.note}\n`).join('') +
-          `matrix: ${written.markdown}\njson: ${written.json}\n`,
+          `matrix: ${written.markdown}\njson: ${written.json}\nhtml: ${written.html}\n`,
       );
       process.exitCode = m.verdict === 'pass' ? 0 : 1;
     });

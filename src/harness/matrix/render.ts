@@ -1,8 +1,10 @@
 // matrix.md (for people: one table, one line per pre-FIPS row, pairwise
-// grids) and matrix.json (everything, for tools), written atomically.
+// grids), matrix.html (the same as a page, html.ts) and matrix.json
+// (everything, for tools), written atomically.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../report/atomic.ts';
 import { flagCellText } from './flags.ts';
+import { renderMatrixHtml } from './html.ts';
 import type { Cell, MatrixReport } from './model.ts';
 
 const MARK: Record<Cell['status'], string> = { pass: 'pass', fail: 'FAIL', unsupported: 'unsupported', skip: 'skip', 'n/a': 'n/a' };
@@ -89,10 +91,12 @@ export function renderMarkdown(m: MatrixReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeMatrix(outDir: string, m: MatrixReport): { markdown: string; json: string } {
+export function writeMatrix(outDir: string, m: MatrixReport): { markdown: string; json: string; html: string } {
   const markdown = join(outDir, 'matrix.md');
   const json = join(outDir, 'matrix.json');
+  const html = join(outDir, 'matrix.html');
   writeFileAtomic(json, `${JSON.stringify(m, null, 2)}\n`);
   writeFileAtomic(markdown, renderMarkdown(m));
-  return { markdown, json };
+  writeFileAtomic(html, renderMatrixHtml(m));
+  return { markdown, json, html };
 }
