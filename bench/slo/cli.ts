@@ -15,8 +15,7 @@ import { runSlo, writeSloRun, type SloRunOptions, type SloRunResult } from './ru
 import type { Arrival } from './schedule.ts';
 import { SLO_SIZES } from './targets.ts';
 
-const sizeText = (p: 'pr' | 'release') =>
-  `${p} ${SLO_SIZES[p].handshakes.toLocaleString('en-US')} at ${SLO_SIZES[p].ratePerSecond}/s`;
+const sizeText = (p: 'pr' | 'release') => `${p} ${SLO_SIZES[p].handshakes.toLocaleString('en-US')} at ${SLO_SIZES[p].ratePerSecond}/s`;
 
 function positiveInt(what: string) {
   return (v: string): number => {
