@@ -13,6 +13,8 @@ export default defineConfig({
       include: ['src/**/*.ts', 'suites/**/*.ts', 'bench/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // A test that fails on a loaded machine must not cost the figure.
+      reportOnFailure: true,
     },
   },
 });
