@@ -1,23 +1,24 @@
-// The prebuilt node entry: `pqc-harness node --config F` runs many times per
+// Prebuilt entries: `pqc-harness node --config F` runs many times per
 // certification (every chaos scenario, control and negative mesh starts 3 to
-// 7 of them), and loading the TypeScript sources through tsx costs each one
-// about a second of CPU. So the node command runs from one JavaScript file
-// bundled by esbuild (tsx's own dependency) from src/cli/node-main.ts, with
-// the npm packages left as imports. The bundle is built on first use and
-// rebuilt whenever a source file it was built from changed (size or mtime);
-// anything unusual (no esbuild, an unwritable cache, a build error, a build
-// already under way in another process) falls back to tsx for that start.
-// Plain JavaScript: this runs before any TypeScript hook exists.
+// 7 of them, selftest's node-command mutants as many again), and loading the
+// TypeScript sources through tsx costs each start about a second of CPU. So
+// a node starts from one JavaScript file bundled by esbuild (tsx's own
+// dependency) from its entry (src/cli/node-main.ts, or a mutant's wrapper
+// script, bin/run-ts.mjs), with the npm packages left as imports. A bundle
+// is built on first use and rebuilt whenever a source file it was built from
+// changed (size or mtime); anything unusual (no esbuild, an unwritable cache,
+// a build error, a build already under way in another process) falls back to
+// tsx for that start. Plain JavaScript: this runs before any TypeScript hook exists.
 import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'src/cli/node-main.ts');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const NODE_ENTRY = join(ROOT, 'src/cli/node-main.ts');
 /** Bump when the way the bundle is built changes, so old caches are not reused. */
 const FORMAT = 1;
 
@@ -77,8 +78,8 @@ const ownImportMeta = {
   },
 };
 
-async function build(dir, bundleFile, manifestFile) {
-  const lock = join(dir, 'build.lock');
+async function build(entry, bundleFile, manifestFile) {
+  const lock = `${bundleFile}.lock`;
   let fd;
   try {
     fd = openSync(lock, 'wx');
@@ -96,7 +97,7 @@ async function build(dir, bundleFile, manifestFile) {
     const tmp = `${bundleFile}.${process.pid}.tmp`;
     const r = await run({
       absWorkingDir: ROOT,
-      entryPoints: [ENTRY],
+      entryPoints: [entry],
       outfile: tmp,
       bundle: true,
       platform: 'node',
@@ -123,16 +124,21 @@ async function build(dir, bundleFile, manifestFile) {
   }
 }
 
-/** The bundle's path, built or rebuilt if needed; undefined: use tsx this time. PQC_HARNESS_PREBUILT=0 turns it off. */
-export async function prebuiltNodeEntry() {
-  if (process.env.PQC_HARNESS_PREBUILT === '0') return undefined;
+/**
+ * The bundle of `entry` (a TypeScript file inside this package), built or
+ * rebuilt if needed; undefined: use tsx this time. PQC_HARNESS_PREBUILT=0 turns it off.
+ */
+export async function prebuiltEntry(entry) {
+  const rel = relative(ROOT, entry);
+  if (process.env.PQC_HARNESS_PREBUILT === '0' || rel.startsWith('..') || !/\.[mc]?ts$/.test(rel)) return undefined;
+  const name = `${basename(rel).replace(/\.[mc]?ts$/, '')}-${createHash('sha256').update(rel).digest('hex').slice(0, 12)}`;
   for (const dir of cacheDirs()) {
-    const bundleFile = join(dir, 'node-main.mjs');
-    const manifestFile = join(dir, 'node-main.json');
+    const bundleFile = join(dir, `${name}.mjs`);
+    const manifestFile = join(dir, `${name}.json`);
     if (fresh(manifestFile)) return bundleFile;
     try {
       mkdirSync(dir, { recursive: true });
-      if (await build(dir, bundleFile, manifestFile)) return bundleFile;
+      if (await build(entry, bundleFile, manifestFile)) return bundleFile;
       return undefined;
     } catch {
       // Not writable here, or the build failed: try the next place, then tsx.
