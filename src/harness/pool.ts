@@ -78,15 +78,10 @@ export interface WorkerPool {
   close(): void;
 }
 
-/**
- * Starts the workers now, so they load backends and vectors while the caller
- * builds its own copy of the plan: `jobs` of them, and one filler (schedule.ts)
- * that works only while the foreground worker holds a long check.
- */
+/** Starts the workers now, so they load backends and vectors while the caller builds its own copy of the plan. */
 export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
   // Worker 0 is the scheduler's first foreground worker; the rest run at a lower priority.
-  const workers = Array.from({ length: jobs + 1 }, (_, i) => spawnWorker(plan, i === 0 ? 0 : BACKGROUND_NICE));
-  const fillers = [jobs];
+  const workers = Array.from({ length: jobs }, (_, i) => spawnWorker(plan, i === 0 ? 0 : BACKGROUND_NICE));
   return {
     close() {
       for (const w of workers) if (w.process.exitCode === null) w.process.kill();
@@ -94,7 +89,7 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
     async run({ checks, ctx }, progress = {}) {
       const keys = checks.map(checkKey).join('\n');
       const results: (CheckResult | undefined)[] = new Array(checks.length);
-      const scheduler = new Scheduler(checks, { fillers });
+      const scheduler = new Scheduler(checks);
       const record = (index: number, result: CheckResult) => {
         results[index] = result;
         progress.finished?.(result, index, checks.length);
@@ -114,22 +109,17 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
         if (--live === 0) finish();
       };
       const pump = () => {
-        // Again while anything was handed out: a long check just started may let a filler in.
-        for (let dispatched = true; dispatched; ) {
-          dispatched = false;
-          for (const id of [...idle]) {
-            const d = scheduler.next(id);
-            if (d === 'wait') continue;
-            idle.delete(id);
-            if (d === 'done') {
-              workers[id].process.send({ type: 'done' } satisfies CoordinatorMessage);
-              continue;
-            }
-            dispatched = true;
-            current[id] = d.run;
-            progress.started?.(checks[d.run], d.run, checks.length);
-            workers[id].process.send({ type: 'run', index: d.run } satisfies CoordinatorMessage);
+        for (const id of [...idle]) {
+          const d = scheduler.next(id);
+          if (d === 'wait') continue;
+          idle.delete(id);
+          if (d === 'done') {
+            workers[id].process.send({ type: 'done' } satisfies CoordinatorMessage);
+            continue;
           }
+          current[id] = d.run;
+          progress.started?.(checks[d.run], d.run, checks.length);
+          workers[id].process.send({ type: 'run', index: d.run } satisfies CoordinatorMessage);
         }
       };
 

@@ -14,9 +14,6 @@
 // starts (children of the foreground worker) are not starved by the
 // CPU-bound checks beside them: their timing bounds (detection within three
 // heartbeats, convergence after a heal) hold on two cores.
-// A long check mostly waits (on timers, on its nodes), so the core it was
-// counted for would idle: a filler worker, one beyond --jobs, takes ordinary
-// checks only while the foreground worker holds a long one.
 import type { Check } from '../check/evidence.ts';
 
 export type WorkerId = number;
@@ -33,11 +30,8 @@ export class Scheduler {
   private readonly hints: readonly Hints[];
   private readonly gone = new Set<WorkerId>();
   private foreground: WorkerId = 0;
-  private readonly fillers: ReadonlySet<WorkerId>;
 
-  /** fillers: workers that run a check only while the foreground worker holds a long one. */
-  constructor(checks: readonly Pick<Check, 'schedule'>[], o: { fillers?: readonly WorkerId[] } = {}) {
-    this.fillers = new Set(o.fillers ?? []);
+  constructor(checks: readonly Pick<Check, 'schedule'>[]) {
     this.hints = checks.map((c) => c.schedule ?? {});
     const rank = (i: number) => (this.hints[i].alone ? 2 : this.hints[i].long ? 0 : 1);
     this.pending = checks.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
@@ -47,7 +41,6 @@ export class Scheduler {
   next(worker: WorkerId): Decision {
     if (this.pending.length === 0) return 'done';
     if ([...this.running.values()].some((i) => this.hints[i].alone)) return 'wait';
-    if (this.fillers.has(worker) && worker !== this.foreground && !this.foregroundHoldsLong()) return 'wait';
     const others = this.running.size;
     const fits = (i: number) =>
       worker === this.foreground ? !this.hints[i].alone || others === 0 : !this.hints[i].alone && !this.hints[i].long;
@@ -84,11 +77,6 @@ export class Scheduler {
   /** Checks nobody ran (every worker gone): the caller runs them itself. */
   remaining(): number[] {
     return this.pending.splice(0).sort((a, b) => a - b);
-  }
-
-  private foregroundHoldsLong(): boolean {
-    const index = this.running.get(this.foreground);
-    return index !== undefined && this.hints[index].long === true;
   }
 
   private ownerOf(index: number): WorkerId | undefined {

@@ -77,27 +77,6 @@ describe('Scheduler', () => {
     expect(s.next(0)).toBe('done');
   });
 
-  it('a filler worker runs ordinary checks only while the foreground worker holds a long one', () => {
-    const s = new Scheduler([long, plain, plain, plain, slo], { fillers: [2] });
-    // Nothing long is running yet: the filler waits, the background worker does not.
-    expect(s.next(2)).toBe('wait');
-    expect(s.next(1)).toEqual({ run: 1 });
-    expect(s.next(0)).toEqual({ run: 0 });
-    expect(s.next(2)).toEqual({ run: 2 });
-    s.finished(2);
-    s.finished(0);
-    // The long check is over: the foreground worker takes ordinary checks, the filler stops.
-    expect(s.next(2)).toBe('wait');
-    expect(s.next(0)).toEqual({ run: 3 });
-    s.finished(0);
-    // The background worker still runs check 1: the alone check waits for it.
-    expect(s.next(0)).toBe('wait');
-    s.finished(1);
-    // The alone check still starts only with nothing beside it, the filler included.
-    expect(s.next(0)).toEqual({ run: 4 });
-    expect(s.next(2)).toBe('done');
-  });
-
   it('hands a lost foreground worker’s runs and role to the next worker', () => {
     const s = new Scheduler([mesh, mesh]);
     expect(s.next(0)).toEqual({ run: 0 });
