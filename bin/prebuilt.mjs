@@ -126,12 +126,13 @@ async function build(entry, bundleFile, manifestFile) {
 
 /**
  * The bundle of `entry` (a TypeScript file inside this package), built or
- * rebuilt if needed; undefined: use tsx this time. PQC_HARNESS_PREBUILT=0 turns it off; so does NODE_V8_COVERAGE.
+ * rebuilt if needed; undefined: use tsx this time. PQC_HARNESS_PREBUILT=0 (or false/no/off) turns it off; so does NODE_V8_COVERAGE.
  */
 export async function prebuiltEntry(entry) {
   const rel = relative(ROOT, entry);
   // Under V8 coverage (--node-coverage, vitest --coverage) the sources must run as themselves, so c8 maps lines to them.
-  if (process.env.PQC_HARNESS_PREBUILT === '0' || process.env.NODE_V8_COVERAGE) return undefined;
+  const off = ['0', 'false', 'no', 'off'].includes((process.env.PQC_HARNESS_PREBUILT ?? '').toLowerCase());
+  if (off || process.env.NODE_V8_COVERAGE) return undefined;
   if (rel.startsWith('..') || !/\.[mc]?ts$/.test(rel)) return undefined;
   const name = `${basename(rel).replace(/\.[mc]?ts$/, '')}-${createHash('sha256').update(rel).digest('hex').slice(0, 12)}`;
   for (const dir of cacheDirs()) {
