@@ -4,7 +4,6 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from './errors.ts';
 import { backendFromEnv, checkSwitches } from './crypto/switches.ts';
 import { DEFAULT_BACKENDS, runHarness, toolVersion } from './harness/certify.ts';
 import { printVersion } from './cli/version.ts';
@@ -25,8 +24,9 @@ import { loadWaivers } from './policy/waivers.ts';
 import { registerPolicyCommands } from './policy/cli.ts';
 import { registerReportCommands } from './report/cli.ts';
 import { registerChaosCommand } from './cli/chaos.ts';
+import { EXIT, reportError } from './cli/exit.ts';
 
-export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+export { EXIT };
 
 function parseSeed(v: string): number {
   if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('the seed must be an integer');
@@ -229,19 +229,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version land here with exit code 0.
       return e.exitCode === 0 ? EXIT.pass : EXIT.usage;
     }
-    if (e instanceof ConfigError) {
-      process.stderr.write(`pqc-harness: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    // A bug in the harness, not in the input; still exit 2 so a CI gate never reads it as a verdict.
-    const err = e as Error;
-    const debug = process.env.PQC_LOG_LEVEL === 'debug' || process.env.PQC_LOG_LEVEL === 'trace';
-    process.stderr.write(
-      debug
-        ? `pqc-harness: internal error: ${err.stack ?? String(err)}\n`
-        : `pqc-harness: internal error: ${err.message ?? String(err)} (PQC_LOG_LEVEL=debug shows the stack; please report it)\n`,
-    );
-    return EXIT.usage;
+    return reportError(e);
   }
 }
 

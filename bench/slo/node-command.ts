@@ -11,6 +11,7 @@ export interface NodeCommandTemplate {
 }
 
 const BIN = fileURLToPath(new URL('../../bin/pqc-harness.mjs', import.meta.url));
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 
 /** Splits on whitespace; single or double quotes group; no other shell syntax. */
 function words(template: string): string[] {
@@ -35,11 +36,13 @@ export function parseNodeCommand(template: string): NodeCommandTemplate {
 }
 
 /**
- * A TypeScript node script (a mutant wrapper, or a user's node written in TS)
- * run through this harness's tsx loader, wherever the harness is installed.
+ * A TypeScript node script (a mutant wrapper, or a user's node written in TS),
+ * wherever the harness is installed: one of this package runs from its
+ * prebuilt bundle (bin/run-ts.mjs, bin/prebuilt.mjs), any other, or when
+ * there is no bundle, through this harness's tsx loader.
  */
 export function tsxNodeCommand(script: string): NodeCommandTemplate {
-  return parseNodeCommand(`"{node}" --import ${import.meta.resolve('tsx')} "${script}" --config {config} --exit-with-parent`);
+  return parseNodeCommand(`"{node}" "${RUN_TS}" "${script}" --config {config} --exit-with-parent`);
 }
 
 /** The reference node: this harness's own `node` command, exiting with its parent. */

@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, GuardError } from '../errors.ts';
 import { logger as defaultLogger, type Logger } from '../log.ts';
+import { allowTypeScriptImports } from '../ts-loader.ts';
 import type { CryptoBackend, Kem, Signer } from './backend.ts';
 import { ECOSYSTEM_BACKENDS, loadEcosystemBackend, type EcosystemBackend } from './adapters/names.ts';
 
@@ -78,6 +79,7 @@ async function loadModuleBackend(spec: string, cwd: string): Promise<CryptoBacke
   const path = resolveModule(spec, cwd);
   let mod: { default?: unknown };
   try {
+    await allowTypeScriptImports();
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (e) {
     throw new ConfigError(`backend module ${path} failed to load: ${(e as Error).message}`);
