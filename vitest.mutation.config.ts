@@ -19,6 +19,8 @@ export default defineConfig({
       'test/mutants/mesh/fallback.test.ts',
       'test/control/gossip.test.ts',
       'test/control/quorum.test.ts',
+      'test/control/quorum-voting.test.ts',
+      'test/control/quorum-rounds.test.ts',
       'test/control/membership.test.ts',
       'test/control/plane.test.ts',
     ],
