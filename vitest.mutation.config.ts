@@ -16,6 +16,7 @@ export default defineConfig({
       'test/mesh/handshake.test.ts',
       'test/mesh/handshake-transcript.test.ts',
       'test/mesh/fallback.test.ts',
+      'test/mesh/fallback-controller.test.ts',
       'test/mutants/mesh/fallback.test.ts',
       'test/control/gossip.test.ts',
       'test/control/quorum.test.ts',

@@ -45,13 +45,11 @@ describe('a dead round', () => {
     const [lowest, second, third] = byHash([event('m-1'), event('m-2'), event('m-3')]);
     for (const ev of [lowest, second, third]) e.onProposal(1, ev);
     // node-5 voted for `lowest` (the first it saw); two votes each for the other two: 1 + 2 + 2 of 5, quorum 3.
-    const votes = [
-      n.vote('node-1', 1, third),
-      n.vote('node-2', 1, third),
-      n.vote('node-3', 1, second),
-      n.vote('node-4', 1, second),
-    ];
-    const out = n.deliver('node-5', votes.map((vote) => ({ type: 'vote' as const, vote })));
+    const votes = [n.vote('node-1', 1, third), n.vote('node-2', 1, third), n.vote('node-3', 1, second), n.vote('node-4', 1, second)];
+    const out = n.deliver(
+      'node-5',
+      votes.map((vote) => ({ type: 'vote' as const, vote })),
+    );
     const [moved] = ofType(out, 'vote');
     expect(moved.vote.round).toBe(1);
     expect(hexOf(moved.vote.eventHash)).toBe(eventHashHex(second));
