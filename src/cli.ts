@@ -25,6 +25,7 @@ import { registerPolicyCommands } from './policy/cli.ts';
 import { registerReportCommands } from './report/cli.ts';
 import { registerChaosCommand } from './cli/chaos.ts';
 import { EXIT, reportError } from './cli/exit.ts';
+import { parseNodeCommand } from '../bench/slo/node-command.ts';
 
 export { EXIT };
 
@@ -49,6 +50,7 @@ interface RunFlags {
   waivers?: string;
   expected?: string;
   nodeCoverage?: boolean;
+  nodeCommand?: string;
 }
 
 function parseJobs(v: string): number {
@@ -73,6 +75,10 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
     .option('--only <text>', 'run only checks whose id contains this text')
     .option('--node-coverage', 'record which lines of src/mesh/protocol and src/mesh/node the checks reached (V8 + c8; on in release)')
     .option('--no-node-coverage', 'do not record node coverage, even in release')
+    .option(
+      '--node-command <cmd>',
+      'command starting one node of every mesh-level check (negative/*/nodes, slo, chaos), with {config} (default: the reference node; docs/node-contract.md)',
+    )
     .option('--expected <file>', 'expected-results baseline (e.g. expected.json): a deviation or an XPASS fails the run')
     .option(
       '-j, --jobs <n>',
@@ -91,6 +97,8 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
           ? loadPolicySet(flags.policy && resolve(flags.policy))
           : undefined;
       const waivers = flags.waivers ? loadWaivers(resolve(flags.waivers), new Date()) : undefined;
+      // A template without {config} is a usage error before anything runs.
+      if (flags.nodeCommand !== undefined) parseNodeCommand(flags.nodeCommand);
       const seed = flags.seed ?? randomInt(-(2 ** 31), 2 ** 31);
       const vectorsDir = resolve(flags.vectors ?? defaultVectorsDir());
       const backends = flags.backend?.length ? flags.backend : fromEnv ? [fromEnv] : [...DEFAULT_BACKENDS];
@@ -103,6 +111,7 @@ function addRunCommand(program: Command, name: HarnessCommand, description: stri
         outDir: resolve(flags.out),
         vectorsDir,
         only: flags.only,
+        ...(flags.nodeCommand !== undefined ? { nodeCommand: flags.nodeCommand } : {}),
         jobs: flags.jobs,
         progress: createProgress(),
         policySet,

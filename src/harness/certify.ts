@@ -47,6 +47,7 @@ export async function runHarness(opts: RunOptions): Promise<RunOutcome> {
     seed: opts.seed,
     vectorsDir: opts.vectorsDir,
     only: opts.only,
+    ...(opts.nodeCommand ? { nodeCommand: opts.nodeCommand } : {}),
   };
   // Read before any check runs, so a bad baseline fails at once.
   const baseline = opts.expected ? loadBaseline(opts.expected) : undefined;

@@ -13,6 +13,8 @@ export interface RunPlan {
   vectorsDir?: string;
   /** Keeps only checks whose id contains this text, or one of several separated by commas. */
   only?: string;
+  /** The `--node-command` template every mesh-level check starts its node processes with (default: the reference node). */
+  nodeCommand?: string;
 }
 
 export interface BuiltRun {
@@ -29,7 +31,13 @@ export async function loadBackends(specs: readonly string[]): Promise<CryptoBack
 
 export async function buildRun(plan: RunPlan): Promise<BuiltRun> {
   const backends = await loadBackends(plan.backends);
-  const env = { backends, profile: plan.profile, seed: plan.seed, vectorsDir: plan.vectorsDir };
+  const env = {
+    backends,
+    profile: plan.profile,
+    seed: plan.seed,
+    vectorsDir: plan.vectorsDir,
+    ...(plan.nodeCommand ? { nodeCommand: plan.nodeCommand } : {}),
+  };
   const checks: Check[] = [];
   const runIds = new Set<string>();
   for (const suite of suitesFor(plan.command, plan.profile)) {

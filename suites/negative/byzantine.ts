@@ -11,14 +11,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { controlSigner, type ControlSigner } from '../../src/mesh/control/members.ts';
 import type { LogView } from '../../src/mesh/control/plane.ts';
 import { FramedConnection } from '../../src/mesh/node/connection.ts';
 import { caPaths, nodePaths, readCertificate, readIdentity } from '../../src/mesh/node/identity-files.ts';
-import { issueToDir, loadOrCreateCa, NodeProcess, prepareMesh, type NodeCommand } from '../../src/mesh/node/launcher.ts';
+import { issueToDir, loadOrCreateCa, NodeProcess, prepareMesh } from '../../src/mesh/node/launcher.ts';
 import { Session } from '../../src/mesh/node/session.ts';
 import type { NodeStatus } from '../../src/mesh/node/status.ts';
 import { trustAnchor } from '../../src/mesh/protocol/certificate.ts';
@@ -27,9 +26,9 @@ import { respond } from '../../src/mesh/protocol/handshake.ts';
 import { encodeAppMessage } from '../../src/mesh/protocol/messages.ts';
 import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
 import { adminRequest, pollUntil } from '../control/nodes.ts';
+import type { NodeCommandTemplate } from '../../bench/slo/node-command.ts';
+import { argvOf } from './node-command.ts';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE_COMMAND: NodeCommand = { command: process.execPath, args: [join(PACKAGE_ROOT, 'bin/pqc-harness.mjs'), 'node'] };
 const HEARTBEAT_MS = 200;
 
 export interface ByzantineMeshOptions {
@@ -37,8 +36,8 @@ export interface ByzantineMeshOptions {
   members: readonly string[];
   /** Issues the CA and every certificate (and the outsider's). */
   issuer: CryptoBackend;
-  /** Absolute path of a ControlProtocol module every node process runs (a mutant node). */
-  controlModule?: string;
+  /** Starts every node process (negative/node-command.ts: --node-command, a control mutant, or the reference). */
+  command: NodeCommandTemplate;
 }
 
 /** The attacker's end of one node's session. */
@@ -128,9 +127,8 @@ export class ByzantineMesh {
     });
     const procs = new Map<string, NodeProcess>();
     try {
-      const extraArgs = o.controlModule ? ['--mutant', o.controlModule] : [];
       const started = await Promise.allSettled(
-        nodes.map((n) => NodeProcess.spawn(NODE_COMMAND, n.config, { logFile: join(dir, `${n.id}.log`), extraArgs, timeoutMs: 30_000 })),
+        nodes.map((n) => NodeProcess.spawnArgv(argvOf(o.command), n.config, { logFile: join(dir, `${n.id}.log`), timeoutMs: 30_000 })),
       );
       for (const [i, r] of started.entries()) if (r.status === 'fulfilled') procs.set(nodes[i].id, r.value);
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -13,6 +13,7 @@ import { downgradeChecks } from './checks/downgrade.ts';
 import { handshakeChecks } from './checks/handshake.ts';
 import { identityChecks } from './checks/identity.ts';
 import { lengthChecks } from './checks/lengths.ts';
+import { nodeChecks } from './checks/nodes.ts';
 import { recordChecks } from './checks/records.ts';
 import { rngFailureChecks } from './checks/rng-failure.ts';
 import { transcriptBindingChecks } from './checks/transcript-binding.ts';
@@ -28,6 +29,7 @@ export const NEGATIVE_CHECKS: readonly NegativeCheck[] = [
   ...recordChecks,
   ...cleartextAlertChecks,
   ...byzantineChecks,
+  ...nodeChecks,
   ...rngFailureChecks,
 ];
 
@@ -37,7 +39,13 @@ export const negativeSuite: HarnessSuite = {
     const backend = env.backends[0];
     if (!backend) return [];
     const sweepBackend = env.backends.find((b) => b.name === 'liboqs') ?? backend;
-    const subject = { protocol: env.protocol ?? referenceProtocol, backend, sweepBackend, controlModule: env.controlModule };
+    const subject = {
+      protocol: env.protocol ?? referenceProtocol,
+      backend,
+      sweepBackend,
+      controlModule: env.controlModule,
+      nodeCommand: env.nodeCommand,
+    };
     return NEGATIVE_CHECKS.map((c) => toCheck(c, () => subject));
   },
 };

@@ -25,4 +25,11 @@ export const negativeMutants: readonly MutantSpec[] = [
   // Real node processes, the attacker a member on the wire (§10.5). One mutant per family: each costs a mesh.
   control('updates-before-verifying', ['negative/forgery']),
   control('accepts-non-member-votes', ['negative/votes']),
+  // A node command (the reference node with believes-cleartext-alert in it) behind the attacker of negative/nodes (§4.1.7).
+  {
+    name: 'node-believes-cleartext-alert',
+    kind: 'node-command',
+    module: 'test/mutants/nodes/believes-cleartext-alert.ts',
+    kills: ['negative/nodes'],
+  },
 ];

@@ -26,6 +26,11 @@ export interface Subject {
   sweepBackend?: CryptoBackend;
   /** A ControlProtocol module (absolute path) the real node processes of the byzantine checks run; unset: the reference. */
   controlModule?: string;
+  /**
+   * The `--node-command` template the real-node checks start every node
+   * process with (docs/node-contract.md §1); unset: the reference node.
+   */
+  nodeCommand?: string;
 }
 
 export interface Pki {

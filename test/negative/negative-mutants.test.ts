@@ -18,7 +18,8 @@ import { toCheck } from '../../suites/negative/clause.ts';
 const ctx = { seed: 20261201, profile: 'pr' as const };
 const familyOf = (id: string) => `negative/${id.split('/')[0]}`;
 const IN_PROCESS = NEGATIVE_CHECKS.filter((c) => !c.realNodes);
-const IN_PROCESS_MUTANTS = negativeMutants.filter((m) => m.kind !== 'control');
+// Control and node-command mutants run in node processes: judged by the selftest timing test and test/negative/node-command.test.ts.
+const IN_PROCESS_MUTANTS = negativeMutants.filter((m) => m.kind !== 'control' && m.kind !== 'node-command');
 
 async function subjectOf(m: (typeof negativeMutants)[number]): Promise<Subject> {
   const file = resolve(import.meta.dirname, '../..', m.module);

@@ -118,6 +118,17 @@ export async function prepareMesh(dir: string, n: number, o: PrepareOptions): Pr
 /** How to start a node process: argv before `--config`. */
 export type NodeCommand = { command: string; args: string[] };
 
+/**
+ * The whole argv of one node process for its config file: what a
+ * `--node-command` template gives (docs/node-contract.md §1), nothing added.
+ */
+export type NodeArgv = (config: string) => { command: string; args: string[] };
+
+/** The argv NodeProcess.spawn runs for a NodeCommand: `--config` and `--exit-with-parent` appended. */
+export function referenceArgv(cmd: NodeCommand, extraArgs: readonly string[] = []): NodeArgv {
+  return (config) => ({ command: cmd.command, args: [...cmd.args, '--config', config, '--exit-with-parent', ...extraArgs] });
+}
+
 /** The running CLI itself (bin/pqc-harness.mjs, or any tsx entry that registers the mesh commands). */
 export function selfNodeCommand(): NodeCommand {
   return { command: process.execPath, args: [...process.execArgv, process.argv[1], 'node'] };
@@ -146,8 +157,18 @@ export class NodeProcess {
     config: string,
     o: { logFile?: string; env?: NodeJS.ProcessEnv; extraArgs?: string[]; timeoutMs?: number } = {},
   ): Promise<NodeProcess> {
+    return NodeProcess.spawnArgv(referenceArgv(cmd, o.extraArgs), config, o);
+  }
+
+  /** Spawns exactly `argv(config)` (a node command template's), and waits for its ready line. */
+  static async spawnArgv(
+    argv: NodeArgv,
+    config: string,
+    o: { logFile?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  ): Promise<NodeProcess> {
+    const { command, args } = argv(config);
     const logFd = o.logFile ? openSync(o.logFile, 'a') : 'ignore';
-    const child = spawn(cmd.command, [...cmd.args, '--config', config, '--exit-with-parent', ...(o.extraArgs ?? [])], {
+    const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', logFd],
       env: { ...process.env, ...o.env },
     });
@@ -168,6 +189,11 @@ export class NodeProcess {
         } catch {
           // not a ready line
         }
+      });
+      // A command that cannot start at all (not found, not executable) says so, with the command.
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${config}: cannot run ${command}: ${e.message}`));
       });
       child.once('exit', (code) => {
         clearTimeout(timer);

@@ -10,6 +10,7 @@ import { nodePaths, readCertificate } from '../../../src/mesh/node/identity-file
 import type { NodeStatus } from '../../../src/mesh/node/status.ts';
 import { craftRelay, entryFrom, hostileEvent, voteAs } from '../../control/attacks.ts';
 import { ByzantineMesh } from '../byzantine.ts';
+import { negativeNodeCommand } from '../node-command.ts';
 import type { NegativeCheck } from '../clause.ts';
 import type { Subject } from '../scenario.ts';
 
@@ -98,7 +99,7 @@ async function judgeAttacks(
  * exit 2). One more try with fresh ports; the first failure is in the evidence.
  */
 async function startMesh(s: Subject): Promise<{ m: ByzantineMesh; retried?: string }> {
-  const o = { members: MEMBERS, issuer: s.backend, controlModule: s.controlModule };
+  const o = { members: MEMBERS, issuer: s.backend, command: negativeNodeCommand(s) };
   try {
     return { m: await ByzantineMesh.start(o) };
   } catch (e) {

@@ -1,0 +1,8 @@
+// Mutant node command: the reference node with the believes-cleartext-alert
+// protocol seam (a cleartext ALERT after the handshake is taken as the
+// peer's, docs/mesh.md §4.1.7). Must fail negative/nodes/cleartext-alert.
+//   node --import tsx test/mutants/nodes/believes-cleartext-alert.ts --config {config}
+import { fileURLToPath } from 'node:url';
+import { runReferenceNode } from './run-reference.ts';
+
+await runReferenceNode({ protocol: fileURLToPath(new URL('../mesh/believes-cleartext-alert.ts', import.meta.url)) });
