@@ -96,10 +96,18 @@ async function checkCleartextAlert(s: Subject): Promise<Verdict> {
   const command = negativeNodeCommand(s);
   const t0 = Date.now();
   let p: NodePair;
+  let retried: string | undefined;
   try {
     p = await NodePair.start({ command, backend: s.backend });
   } catch (e) {
-    return fail(`the nodes did not start: ${(e as Error).message}`, { nodeCommand: command.text });
+    // A picked port taken before the node bound it (exit 2, EADDRINUSE): one more try with fresh ports, as byzantine.ts does.
+    retried = (e as Error).message;
+    if (!/exited with code 2/.test(retried)) return fail(`the nodes did not start: ${retried}`, { nodeCommand: command.text });
+    try {
+      p = await NodePair.start({ command, backend: s.backend });
+    } catch (again) {
+      return fail(`the nodes did not start: ${(again as Error).message}`, { nodeCommand: command.text, startRetried: retried });
+    }
   }
   let failed = false;
   try {
@@ -107,7 +115,7 @@ async function checkCleartextAlert(s: Subject): Promise<Verdict> {
     const rounds: Round[] = [];
     for (const [n, toward] of (['listener', 'dialer'] as const).entries()) {
       const r = await attack(p, toward, n);
-      const evidence = { nodeCommand: command.text, startedMs, rounds };
+      const evidence = { nodeCommand: command.text, startedMs, rounds, ...(retried ? { startRetried: retried } : {}) };
       failed = true;
       if (typeof r === 'string') return fail(r, { ...evidence, logs: p.dir });
       rounds.push(r);
@@ -115,7 +123,7 @@ async function checkCleartextAlert(s: Subject): Promise<Verdict> {
       if (why) return fail(why, { ...evidence, logs: p.dir });
       failed = false;
     }
-    return pass({ nodeCommand: command.text, startedMs, rounds });
+    return pass({ nodeCommand: command.text, startedMs, rounds, ...(retried ? { startRetried: retried } : {}) });
   } finally {
     // A failure keeps the node logs (named in its evidence).
     await p.stop(failed);
