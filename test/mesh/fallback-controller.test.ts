@@ -6,6 +6,13 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FallbackController, type FallbackControllerOptions } from '../../src/mesh/fallback/controller.ts';
+
+/** Opens the expiry seam (the one mutants override) so a test can call it out of turn. */
+class OpenController extends FallbackController {
+  expireNow(): void {
+    this.expire();
+  }
+}
 import type { AlertSink } from '../../src/mesh/fallback/alerts.ts';
 import { MeshMetrics } from '../../src/mesh/metrics.ts';
 import { ManualClock, RecordingAlertSink } from '../../suites/fallback/kit.ts';
@@ -26,7 +33,7 @@ function make(overrides: Partial<FallbackControllerOptions> = {}) {
   const clock = new ManualClock(T0);
   const metrics = new MeshMetrics();
   const sink = new RecordingAlertSink();
-  const controller = new FallbackController({ nodeId: 'n1', metrics, logger, clock, alertSink: sink, ...overrides });
+  const controller = new OpenController({ nodeId: 'n1', metrics, logger, clock, alertSink: sink, ...overrides });
   return { controller, clock, metrics, sink, lines };
 }
 
@@ -93,6 +100,33 @@ describe('what the controller logs', () => {
       detail: 'late',
     });
     expect(lines).toHaveLength(5);
+  });
+
+  it('a listener that throws at once is logged like one that rejects; a failed probe is recorded with its detail', async () => {
+    const { controller, clock, lines } = make({
+      ttlSeconds: 60,
+      alertRepeatSeconds: 0,
+      probeIntervalSeconds: 10,
+      recoveryProbe: async () => false,
+    });
+    controller.onExpired(() => {
+      throw new Error('thrown at once');
+    });
+    controller.activate('backend_load_failed', 'x');
+    clock.advance(10_000);
+    await settle();
+    expect(lines[1]).toEqual({
+      level: LEVEL.warn,
+      msg: 'PQC failure recorded during fallback',
+      cause: 'recovery_probe_failed',
+      detail: 'recovery probe reported PQC still unavailable',
+      failures: 2,
+    });
+    clock.advance(50_000);
+    expect(lines.find((l) => l.msg === 'fallback expiry listener failed')).toMatchObject({
+      level: LEVEL.error,
+      err: { message: 'thrown at once' },
+    });
   });
 
   it('without a sink or URL the alerts are only logged, by name', () => {
@@ -325,6 +359,23 @@ describe('state, timers and status', () => {
     answers[1](false);
     await settle();
     expect(controller.status()).toMatchObject({ state: 'pqc', failures: 2 });
+  });
+
+  it('expiry out of turn does nothing: before any fallback, and a second time after expiring', async () => {
+    const { controller, clock, sink } = make({ ttlSeconds: 5, alertRepeatSeconds: 0 });
+    let heard = 0;
+    controller.onExpired(() => {
+      heard++;
+    });
+    controller.expireNow();
+    expect(controller.status()).toMatchObject({ state: 'pqc', cause: null });
+    expect(heard).toBe(0);
+    controller.activate('backend_load_failed', 'x');
+    clock.advance(5_000);
+    controller.expireNow();
+    await controller.whenAlertsSent();
+    expect(heard).toBe(1);
+    expect(sink.alerts.map((a) => a.labels.alertname)).toEqual(['PqcFallbackActive', 'PqcFallbackExpired']);
   });
 
   it('an unsubscribed expiry listener is not called; the others are', () => {
