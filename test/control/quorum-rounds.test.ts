@@ -6,7 +6,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
 import { loadBackend } from '../../src/crypto/select.ts';
 import { eventHashHex } from '../../src/mesh/control/events.ts';
-import { MAX_AHEAD } from '../../src/mesh/control/quorum.ts';
+import { MAX_AHEAD, MAX_ROUNDS } from '../../src/mesh/control/quorum.ts';
 import { byHash, event, ofType, quorumNet, START } from '../support/quorum-kit.ts';
 
 let backend: CryptoBackend;
@@ -33,10 +33,44 @@ describe('a dead round', () => {
     expect(votes).toHaveLength(1);
     expect(votes[0].vote).toMatchObject({ slot: 1, round: 1, voter: 'node-3' });
     expect(hexOf(votes[0].vote.eventHash)).toBe(eventHashHex(low));
+    expect(c.ownVotes().map((v) => v.round)).toEqual([0, 1]);
     // Round 1 certifies `low` with one more vote; node-3 did not propose it, so it stays quiet.
     expect(n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 1, low, 1) }])).toEqual([]);
     expect(c.log.at(1)?.event).toEqual(low);
     expect(c.log.at(1)?.certificate.round).toBe(1);
+  });
+
+  it('a second dead round moves it on again, and it votes in each new round once', () => {
+    const n = quorumNet(backend, 3);
+    const c = n.node('node-3');
+    const [low, mid, high] = byHash([event('t-1', 'node-1'), event('t-2', 'node-2'), event('t-3', 'node-3')]);
+    for (const ev of [high, mid, low]) c.onProposal(1, ev);
+    n.deliver('node-3', [
+      { type: 'vote', vote: n.vote('node-1', 1, mid) },
+      { type: 'vote', vote: n.vote('node-2', 1, low) },
+    ]);
+    // Round 1 (node-3 for low) dies too: node-1 for mid, node-2 for high.
+    const out = n.deliver('node-3', [
+      { type: 'vote', vote: n.vote('node-1', 1, mid, 1) },
+      { type: 'vote', vote: n.vote('node-2', 1, high, 1) },
+    ]);
+    expect(c.roundOf(1)).toBe(2);
+    expect(ofType(out, 'vote').map((v) => [v.vote.round, hexOf(v.vote.eventHash)])).toEqual([[2, eventHashHex(low)]]);
+  });
+
+  it('stops at MAX_ROUNDS: a dead last round is not left', () => {
+    const n = quorumNet(backend, 3);
+    const c = n.node('node-3');
+    const [a, b, d] = [event('z-1'), event('z-2'), event('z-3')];
+    for (const ev of [a, b, d]) c.onProposal(1, ev);
+    c.restoreOwnVotes([n.vote('node-3', 1, a, MAX_ROUNDS)]);
+    expect(c.roundOf(1)).toBe(MAX_ROUNDS);
+    n.deliver('node-3', [
+      { type: 'vote', vote: n.vote('node-1', 1, b, MAX_ROUNDS) },
+      { type: 'vote', vote: n.vote('node-2', 1, d, MAX_ROUNDS) },
+    ]);
+    expect(c.roundOf(1)).toBe(MAX_ROUNDS);
+    expect(c.ownVotes().map((v) => v.round)).toEqual([0, MAX_ROUNDS]);
   });
 
   it('favours the event with the most votes over a lower hash', () => {
@@ -81,15 +115,16 @@ describe('adopting certified entries', () => {
     expect(bad).toMatchObject({ result: { ok: false, reason: 'too_few_signers' }, out: [] });
     expect(c.counters().entriesRefused.too_few_signers).toBe(1);
     const third = n.entry(3, event('a-3'), ['node-1', 'node-2']);
-    expect(c.adopt(third).result).toEqual({ ok: false, reason: 'out_of_order', detail: 'slot 3 waits for slot 1' });
+    expect(c.adopt(third)).toEqual({ result: { ok: false, reason: 'out_of_order', detail: 'slot 3 waits for slot 1' }, out: [] });
+    c.adopt(n.entry(4, event('a-4'), ['node-1', 'node-2']));
     expect(c.adopt(n.entry(MAX_AHEAD + 1, event('far'), ['node-1', 'node-2'])).result).toMatchObject({ reason: 'out_of_order' });
     expect(c.log.lastSlot).toBe(0);
     const first = n.entry(1, event('a-1'), ['node-1', 'node-2']);
     expect(c.adopt(first).result).toEqual({ ok: true, value: first });
     expect(c.log.lastSlot).toBe(1);
     c.adopt(n.entry(2, event('a-2'), ['node-2', 'node-3']));
-    expect(n.commits['node-3'].map((e) => e.slot)).toEqual([1, 2, 3]);
-    expect(c.counters().appended).toBe(3);
+    expect(n.commits['node-3'].map((e) => e.slot)).toEqual([1, 2, 3, 4]);
+    expect(c.counters().appended).toBe(4);
   });
 
   it('keeps an entry MAX_AHEAD slots ahead, not one more', () => {
@@ -134,14 +169,24 @@ describe('adopting certified entries', () => {
     const b = n.node('node-2');
     a.propose('policy', 'mine');
     b.propose('policy', 'lost');
+    b.propose('policy', 'in-slot-2');
     n.clock.advance(3);
     const out = b.adopt(n.entry(1, a.proposalList()[0].event, ['node-1', 'node-3'])).out;
     expect(out.map((p) => p.type)).toEqual(['proposal', 'vote']);
-    expect(out[0]).toMatchObject({ type: 'proposal', slot: 2, event: { payload: 'lost' } });
-    expect(b.proposalList()[0]).toMatchObject({ state: 'voting', slot: 2, since: START + 3 });
+    expect(out[0]).toMatchObject({ type: 'proposal', slot: 3, event: { payload: 'lost' } });
+    expect(b.proposalList().map((p) => [p.event.payload, p.state, p.slot, p.since])).toEqual([
+      ['lost', 'voting', 3, START + 3],
+      ['in-slot-2', 'voting', 2, START],
+    ]);
+    // slot 2 commits node-2's own: it is committed, and a commit of slot 3 by another leaves it so.
+    b.adopt(n.entry(2, b.proposalList()[1].event, ['node-1', 'node-3']));
+    expect(b.proposalList()[1]).toMatchObject({ state: 'committed', slot: 2 });
+    b.adopt(n.entry(3, a.propose('policy', 'takes-3').proposal.event, ['node-1', 'node-3']));
+    expect(b.proposalList()[1]).toMatchObject({ state: 'committed', slot: 2 });
+    expect(b.proposalList()[0]).toMatchObject({ state: 'voting', slot: 4 });
     n.views['node-2'].partition = 'minority';
     n.clock.advance(3);
-    expect(b.adopt(n.entry(2, a.propose('policy', 'again').proposal.event, ['node-1', 'node-3'])).out).toEqual([]);
+    expect(b.adopt(n.entry(4, a.propose('policy', 'again').proposal.event, ['node-1', 'node-3'])).out).toEqual([]);
     expect(b.proposalList()[0]).toMatchObject({ state: 'queued', since: START + 6 });
     expect(b.proposalList()[0].slot).toBeUndefined();
   });
@@ -179,7 +224,7 @@ describe("a node's own votes across a restart", () => {
     const before = n.node('node-1');
     before.adopt(n.entry(1, event('r-0'), ['node-2', 'node-3']));
     const ev = event('r-1');
-    const kept = [n.vote('node-1', 2, ev), n.vote('node-1', 3, ev, 2)];
+    const kept = [n.vote('node-1', 2, ev), n.vote('node-1', 3, ev, 1), n.vote('node-1', 3, ev, 2)];
     const ignored = [
       n.vote('node-1', 1, ev), // committed slot
       n.vote('node-2', 4, ev), // another voter
@@ -190,6 +235,8 @@ describe("a node's own votes across a restart", () => {
     expect(before.ownVotes()).toEqual(kept);
     expect(before.roundOf(3)).toBe(2);
     expect(before.roundOf(2)).toBe(0);
+    // At its restored round 2 in slot 3 (no ballot of round 1 held), a proposal gets no second vote.
+    expect(before.onProposal(3, ev)).toEqual([]);
     // Its restored votes count in the ballots: the proposal gets no second vote, one more vote commits it.
     expect(before.onProposal(2, ev)).toEqual([]);
     n.deliver('node-1', [{ type: 'vote', vote: n.vote('node-2', 2, ev) }]);

@@ -142,7 +142,7 @@ describe('voting and committing', () => {
     expect(c.counters().votesRefused.bad_signature).toBe(1);
     const v = n.vote('node-1', 1, ev);
     n.deliver('node-3', [{ type: 'vote', vote: v }]);
-    n.deliver('node-3', [{ type: 'vote', vote: v }]);
+    expect(n.deliver('node-3', [{ type: 'vote', vote: v }])).toEqual([]);
     expect(c.counters()).toMatchObject({ votesAccepted: 1, equivocations: 0 });
     expect(c.counters().votesRefused.duplicate).toBe(1);
     n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 1, event('e-2')) }]);
@@ -153,8 +153,8 @@ describe('voting and committing', () => {
       detail: 'node-1 already voted in slot 1 round 0 for another event',
     });
     // The bounds: MAX_AHEAD slots and MAX_ROUNDS rounds are kept, one more is not.
-    n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', MAX_AHEAD + 1, ev) }]);
-    n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 2, ev, MAX_ROUNDS + 1) }]);
+    expect(n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', MAX_AHEAD + 1, ev) }])).toEqual([]);
+    expect(n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 2, ev, MAX_ROUNDS + 1) }])).toEqual([]);
     expect(c.counters().votesAccepted).toBe(1);
     n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', MAX_AHEAD, ev) }]);
     n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 2, ev, MAX_ROUNDS) }]);
@@ -164,6 +164,18 @@ describe('voting and committing', () => {
     c.counters().entriesRefused.malformed = 99;
     c.counters().conflicts.push({ slot: 9, local: '', offered: '', at: 0 });
     expect(c.counters()).toMatchObject({ votesRefused: { duplicate: 2 }, entriesRefused: { malformed: 0 }, conflicts: [] });
+  });
+
+  it('a quorum in round MAX_ROUNDS still commits; a node without onCommit commits too', () => {
+    const n = quorumNet(backend, 3, { withoutOnCommit: true });
+    const c = n.node('node-3');
+    const ev = event('last-round');
+    c.onProposal(1, ev);
+    n.deliver('node-3', [
+      { type: 'vote', vote: n.vote('node-1', 1, ev, MAX_ROUNDS) },
+      { type: 'vote', vote: n.vote('node-2', 1, ev, MAX_ROUNDS) },
+    ]);
+    expect(c.log.at(1)?.certificate.round).toBe(MAX_ROUNDS);
   });
 
   it('takes proposals only for the slots after its log and up to MAX_AHEAD ahead', () => {
@@ -180,6 +192,18 @@ describe('voting and committing', () => {
     // Another event in a slot already voted in: no vote.
     expect(c.onProposal(MAX_AHEAD + 1, event('e-2'))).toEqual([]);
     expect(c.ownVotes()).toHaveLength(1);
+  });
+
+  it('a commit keeps what later slots have gathered: their events and votes still make a quorum', () => {
+    const n = quorumNet(backend, 3);
+    const c = n.node('node-3');
+    const later = event('later', 'node-2');
+    c.onProposal(2, later);
+    n.deliver('node-3', [{ type: 'commit', entry: n.entry(1, event('first'), ['node-1', 'node-2']) }]);
+    expect(c.log.lastSlot).toBe(1);
+    // node-3's own vote and the event, kept through slot 1's commit, make a quorum with node-1's vote.
+    n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 2, later) }]);
+    expect(c.log.at(2)?.event).toEqual(later);
   });
 
   it('keeps at most one event per member in a slot: a flood cannot be committed', () => {

@@ -59,7 +59,7 @@ export function byHash(events: CriticalEvent[]): CriticalEvent[] {
 export function quorumNet(
   backend: CryptoBackend,
   size: number,
-  o: { onCommit?: (id: string, e: CertifiedEntry) => void; prefix?: string } = {},
+  o: { onCommit?: (id: string, e: CertifiedEntry) => void; prefix?: string; withoutOnCommit?: boolean } = {},
 ): QuorumNet {
   const pki = controlPki(backend, size);
   const ids = Array.from({ length: size }, (_, i) => `node-${i + 1}`);
@@ -86,10 +86,14 @@ export function quorumNet(
       directory,
       clock,
       membership,
-      onCommit: (e) => {
-        commits[id].push(e);
-        o.onCommit?.(id, e);
-      },
+      ...(o.withoutOnCommit
+        ? {}
+        : {
+            onCommit: (e: CertifiedEntry) => {
+              commits[id].push(e);
+              o.onCommit?.(id, e);
+            },
+          }),
       ...(o.prefix ? { proposalPrefix: `${id}/${o.prefix}` } : {}),
     };
     nodes.set(id, new OpenQuorumNode(opts));
