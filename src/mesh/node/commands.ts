@@ -39,16 +39,20 @@ async function loadMutant(spec: string): Promise<{ protocol?: MeshProtocol; cont
 
 export async function runNode(
   configFile: string,
-  /** `control`: a ControlProtocol object, for node-command mutants (test/mutants/nodes/) that build one in place. */
-  o: { mutant?: string; control?: ControlProtocol; exitWithParent?: boolean } = {},
+  /**
+   * `control` / `protocol`: a ControlProtocol or MeshProtocol object, for
+   * node-command mutants (test/mutants/nodes/) that build or import one in
+   * place (a bundled mutant cannot import a .ts module by path at run time).
+   */
+  o: { mutant?: string; control?: ControlProtocol; protocol?: MeshProtocol; exitWithParent?: boolean } = {},
 ): Promise<void> {
   checkSwitches();
   // A seam that swaps protocol code is for tests only: never in production.
-  if ((o.mutant || o.control) && productionMode())
+  if ((o.mutant || o.control || o.protocol) && productionMode())
     throw new ConfigError('--mutant is a test-only switch and is refused while X0TTA6BL4_PRODUCTION is on');
   const config = loadNodeConfig(configFile);
   const loaded = o.mutant ? await loadMutant(o.mutant) : {};
-  const protocol = loaded.protocol;
+  const protocol = o.protocol ?? loaded.protocol;
   const control = o.control ?? loaded.control;
   const node = await MeshNode.start({
     config,

@@ -2,7 +2,8 @@
 // protocol seam (a cleartext ALERT after the handshake is taken as the
 // peer's, docs/mesh.md §4.1.7). Must fail negative/nodes/cleartext-alert.
 //   node --import tsx test/mutants/nodes/believes-cleartext-alert.ts --config {config}
-import { fileURLToPath } from 'node:url';
+import believesCleartextAlert from '../mesh/believes-cleartext-alert.ts';
 import { runReferenceNode } from './run-reference.ts';
 
-await runReferenceNode({ protocol: fileURLToPath(new URL('../mesh/believes-cleartext-alert.ts', import.meta.url)) });
+// Imported, not named by path: the wrapper may run from a prebuilt bundle, where no .ts loader exists.
+await runReferenceNode({ seams: believesCleartextAlert });

@@ -10,11 +10,17 @@ export function configArg(argv = process.argv.slice(2)): string {
   return argv[i + 1];
 }
 
-/** `protocol`: a seam module's path (mesh or control); `control`: a ControlProtocol built by the mutant itself. */
-export async function runReferenceNode(o: { config?: string; protocol?: string; control?: ControlProtocol } = {}): Promise<void> {
+/**
+ * `protocol`: a seam module's path (mesh or control); `control` / `seams`: a
+ * ControlProtocol or MeshProtocol object the mutant built or imported itself.
+ */
+export async function runReferenceNode(
+  o: { config?: string; protocol?: string; control?: ControlProtocol; seams?: MeshProtocol } = {},
+): Promise<void> {
   await runNode(o.config ?? configArg(), {
     mutant: o.protocol,
     control: o.control,
+    protocol: o.seams,
     exitWithParent: process.argv.includes('--exit-with-parent'),
   });
 }
