@@ -218,6 +218,36 @@ describe('adopting certified entries', () => {
   });
 });
 
+describe('what a commit leaves behind', () => {
+  it('an epoch change keeps committed proposals committed and re-votes a known proposal in the new epoch', () => {
+    const n = quorumNet(backend, 3, {
+      onCommit: (id, e) => {
+        if (e.event.kind === 'revoke') n.views[id].epoch = 1;
+      },
+    });
+    const b = n.node('node-2');
+    b.propose('policy', 'mine');
+    b.adopt(n.entry(1, b.proposalList()[0].event, ['node-1', 'node-3']));
+    const x = event('x-5', 'node-1');
+    expect(ofType(b.onProposal(5, x), 'vote')).toHaveLength(1);
+    b.adopt(n.entry(2, event('revoke-3'), ['node-1', 'node-3']));
+    expect(b.proposalList()[0]).toMatchObject({ state: 'committed', slot: 1 });
+    // Its epoch-0 vote in slot 5 is gone: the proposal seen again gets one new vote, of epoch 1.
+    const again = b.onProposal(5, x);
+    expect(again.map((p) => (p.type === 'vote' ? [p.vote.slot, p.vote.epoch] : p.type))).toEqual([[5, 1]]);
+  });
+
+  it('ballots of slots 10 and above survive the commit of slot 1 (the slot is read from the whole key)', () => {
+    const n = quorumNet(backend, 3);
+    const c = n.node('node-3');
+    const ev = event('ten', 'node-2');
+    c.onProposal(10, ev);
+    c.adopt(n.entry(1, event('one'), ['node-1', 'node-2']));
+    n.deliver('node-3', [{ type: 'vote', vote: n.vote('node-1', 10, ev) }]);
+    expect(c.counters().formed).toBe(1);
+  });
+});
+
 describe("a node's own votes across a restart", () => {
   it('remembers its own votes of the current epoch in open slots, and never votes twice in their rounds', () => {
     const n = quorumNet(backend, 3);
