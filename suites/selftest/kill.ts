@@ -52,6 +52,14 @@ async function firstFailure(checks: readonly Check[], ctx: CheckContext): Promis
   return undefined;
 }
 
+/**
+ * A mutant node that exits before it is ready never ran its defect: the check
+ * failing on that proves nothing about the check, so it is not a kill. (The
+ * failing-handshakes mutant once named its seam by a .ts path, which a node
+ * started from the prebuilt bundle cannot load, and "killed" its family so.)
+ */
+const NODE_DID_NOT_START = /^check crashed: node \S+ exited with code \S+ before (its ready line|it was ready)/;
+
 /** Is a defect reachable at this profile's sizes? */
 const reachable = (m: MutantSpec, profile: Profile) => !m.profiles || m.profiles.includes(profile);
 
@@ -93,9 +101,11 @@ export async function judgeFamily(
     const checks = await familyChecks(suites, await envWithMutant(judgedEnv, m), family);
     const killer = await firstFailure(checks, { ...ctx, profile: sizeFor(m) });
     outcomes.push(
-      killer
-        ? { mutant: m.name, kind: m.kind, outcome: 'killed', by: label(killer), reason: killer.reason }
-        : { mutant: m.name, kind: m.kind, outcome: 'survived', reason: `all ${checks.length} check(s) of the family passed` },
+      !killer
+        ? { mutant: m.name, kind: m.kind, outcome: 'survived', reason: `all ${checks.length} check(s) of the family passed` }
+        : NODE_DID_NOT_START.test(killer.reason ?? '')
+          ? { mutant: m.name, kind: m.kind, outcome: 'survived', reason: `the mutant node did not start (${label(killer)}): ${killer.reason}` }
+          : { mutant: m.name, kind: m.kind, outcome: 'killed', by: label(killer), reason: killer.reason },
     );
   }
   return { family, reference, mutants: outcomes };

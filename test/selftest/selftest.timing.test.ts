@@ -67,6 +67,27 @@ describe('pqc-harness selftest', () => {
     expect(r.evidence.mutants).toEqual([expect.objectContaining({ outcome: 'survived' })]);
   });
 
+  it('does not count a mutant node that never started as a kill', async () => {
+    const crashed: HarnessSuite = {
+      name: 'fake',
+      checks: (e): Check[] => [
+        {
+          id: 'fake/prop/ML-KEM-768',
+          title: 'x',
+          run: () => {
+            if (isMutant(e.backends)) throw new Error('node /tmp/m/node-1.yaml exited with code 1 before its ready line (log: x)');
+            return pass();
+          },
+        },
+      ],
+    };
+    const [r] = await judge(buildSelftestSuite([crashed], [flipped]));
+    expect(r.status).toBe('fail');
+    expect(r.evidence.mutants).toEqual([
+      expect.objectContaining({ outcome: 'survived', reason: expect.stringMatching(/the mutant node did not start/) }),
+    ]);
+  });
+
   it('passes when the mutant fails the family and the reference passes it', async () => {
     const [r] = await judge(buildSelftestSuite([fakeSuite(['fake/prop/ML-KEM-768'], (b) => (isMutant(b) ? 'fail' : 'pass'))], [flipped]));
     expect(r.status, r.reason).toBe('pass');
