@@ -104,7 +104,12 @@ export async function judgeFamily(
       !killer
         ? { mutant: m.name, kind: m.kind, outcome: 'survived', reason: `all ${checks.length} check(s) of the family passed` }
         : NODE_DID_NOT_START.test(killer.reason ?? '')
-          ? { mutant: m.name, kind: m.kind, outcome: 'survived', reason: `the mutant node did not start (${label(killer)}): ${killer.reason}` }
+          ? {
+              mutant: m.name,
+              kind: m.kind,
+              outcome: 'survived',
+              reason: `the mutant node did not start (${label(killer)}): ${killer.reason}`,
+            }
           : { mutant: m.name, kind: m.kind, outcome: 'killed', by: label(killer), reason: killer.reason },
     );
   }
