@@ -5,16 +5,7 @@
 // The parent as it was before the TypeScript sources load (seconds on a busy box): long-running
 // commands stop when it goes away (src/mesh/node/parent-watch.ts), even if it died meanwhile.
 globalThis.pqcHarnessParentPid = process.ppid;
-import { pathToFileURL } from 'node:url';
-import { isPlainNodeCommand, NODE_ENTRY, prebuiltEntry } from './prebuilt.mjs';
+import { join } from 'node:path';
+import { isPlainNodeCommand, NODE_ENTRY, ROOT, startEntry } from './prebuilt.mjs';
 
-const prebuilt = isPlainNodeCommand(process.argv.slice(2)) ? await prebuiltEntry(NODE_ENTRY) : undefined;
-if (prebuilt) {
-  // Modules named at run time (a backend given as a path) may be TypeScript: src/ts-loader.ts registers tsx for them.
-  globalThis.pqcHarnessPrebuilt = true;
-  await import(pathToFileURL(prebuilt).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli.ts');
-}
+await startEntry(isPlainNodeCommand(process.argv.slice(2)) ? NODE_ENTRY : undefined, join(ROOT, 'src/cli.ts'));

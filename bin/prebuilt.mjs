@@ -149,3 +149,21 @@ export async function prebuiltEntry(entry) {
   }
   return undefined;
 }
+
+/**
+ * Starts this package from `bundled`'s bundle when there is one (a TypeScript
+ * entry, or undefined for none), else `source` through tsx. Modules named at
+ * run time (a backend given as a path) may still be TypeScript: with the
+ * bundle, src/ts-loader.ts registers tsx for them (pqcHarnessPrebuilt).
+ */
+export async function startEntry(bundled, source) {
+  const prebuilt = bundled === undefined ? undefined : await prebuiltEntry(bundled);
+  if (prebuilt) {
+    globalThis.pqcHarnessPrebuilt = true;
+    await import(pathToFileURL(prebuilt).href);
+    return;
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(source).href);
+}

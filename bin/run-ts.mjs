@@ -5,8 +5,7 @@
 // script sees process.argv as if started as `node SCRIPT.ts ARGS...`.
 globalThis.pqcHarnessParentPid = process.ppid;
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { prebuiltEntry } from './prebuilt.mjs';
+import { startEntry } from './prebuilt.mjs';
 
 const script = process.argv[2];
 if (!script) {
@@ -15,12 +14,4 @@ if (!script) {
 }
 const file = resolve(script);
 process.argv.splice(1, 2, file);
-const prebuilt = await prebuiltEntry(file);
-if (prebuilt) {
-  globalThis.pqcHarnessPrebuilt = true;
-  await import(pathToFileURL(prebuilt).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(pathToFileURL(file).href);
-}
+await startEntry(file, file);
