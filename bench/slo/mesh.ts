@@ -1,11 +1,10 @@
 // The mesh under test: configs from the reference launcher, processes from a
 // node-command template, and the admin calls the SLO load makes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
-import { prepareMesh, type MeshNodeSpec, type ReadyLine } from '../../src/mesh/node/launcher.ts';
+import { NodeProcess, prepareMesh, type MeshNodeSpec } from '../../src/mesh/node/launcher.ts';
 import { parse, stringify } from 'yaml';
 import type { NodeCommandTemplate } from './node-command.ts';
 import type { ScrapeTarget } from './prometheus.ts';
@@ -35,34 +34,11 @@ async function spawnNode(
   env: NodeJS.ProcessEnv,
   readyMs: number,
 ): Promise<SloNode> {
-  const { command, args } = cmd.argv(config);
-  const log = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', log], env: { ...process.env, ...env } });
-  closeSync(log);
-  const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<ReadyLine>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${config} not ready within ${readyMs / 1000} s (command: ${cmd.text}; log: ${logFile})`));
-    }, readyMs);
-    lines.on('line', (line) => {
-      try {
-        const m = JSON.parse(line) as ReadyLine;
-        if (m.event !== 'ready') return;
-        clearTimeout(timer);
-        resolve(m);
-      } catch {
-        // not the ready line
-      }
-    });
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run "${cmd.text}": ${e.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`node ${config} exited with code ${code} before its ready line (command: ${cmd.text}; log: ${logFile})`));
-    });
+  const { child, ready } = await NodeProcess.spawnArgv(cmd.argv, config, {
+    logFile,
+    env,
+    timeoutMs: readyMs,
+    commandText: cmd.text,
   });
   // The admin API wants the node's bearer token on every call but GET /metrics.
   ADMIN_TOKENS.set(ready.admin, readFileSync(ready.adminTokenFile, 'utf8').trim());

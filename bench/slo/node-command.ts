@@ -7,7 +7,8 @@ import { ConfigError } from '../../src/errors.ts';
 export interface NodeCommandTemplate {
   /** As given, for reports. */
   text: string;
-  argv(config: string): { command: string; args: string[] };
+  /** The whole argv for one node's config file (a plain function: pass it as it is). */
+  readonly argv: (config: string) => { command: string; args: string[] };
 }
 
 const BIN = fileURLToPath(new URL('../../bin/pqc-harness.mjs', import.meta.url));
@@ -28,7 +29,7 @@ export function parseNodeCommand(template: string): NodeCommandTemplate {
   if (!argv.some((a) => a.includes('{config}'))) throw new ConfigError(`--node-command "${template}" has no {config} placeholder`);
   return {
     text: template,
-    argv(config) {
+    argv: (config) => {
       const filled = argv.map((a) => a.replaceAll('{config}', config).replaceAll('{node}', process.execPath));
       return { command: filled[0], args: filled.slice(1) };
     },

@@ -27,7 +27,6 @@ import { encodeAppMessage } from '../../src/mesh/protocol/messages.ts';
 import { referenceProtocol } from '../../src/mesh/protocol/seams.ts';
 import { adminRequest, pollUntil } from '../control/nodes.ts';
 import type { NodeCommandTemplate } from '../../bench/slo/node-command.ts';
-import { argvOf } from './node-command.ts';
 
 const HEARTBEAT_MS = 200;
 
@@ -128,7 +127,7 @@ export class ByzantineMesh {
     const procs = new Map<string, NodeProcess>();
     try {
       const started = await Promise.allSettled(
-        nodes.map((n) => NodeProcess.spawnArgv(argvOf(o.command), n.config, { logFile: join(dir, `${n.id}.log`), timeoutMs: 30_000 })),
+        nodes.map((n) => NodeProcess.spawnArgv(o.command.argv, n.config, { logFile: join(dir, `${n.id}.log`), timeoutMs: 30_000 })),
       );
       for (const [i, r] of started.entries()) if (r.status === 'fulfilled') procs.set(nodes[i].id, r.value);
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

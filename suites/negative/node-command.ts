@@ -6,7 +6,6 @@
 // `--mutant` on it, written as a template too.
 import { parseNodeCommand, referenceNodeCommand, type NodeCommandTemplate } from '../../bench/slo/node-command.ts';
 import { ConfigError } from '../../src/errors.ts';
-import type { NodeArgv } from '../../src/mesh/node/launcher.ts';
 import type { Subject } from './scenario.ts';
 
 export function negativeNodeCommand(s: Pick<Subject, 'nodeCommand' | 'controlModule'>): NodeCommandTemplate {
@@ -18,9 +17,3 @@ export function negativeNodeCommand(s: Pick<Subject, 'nodeCommand' | 'controlMod
   if (s.controlModule !== undefined) return parseNodeCommand(`${referenceNodeCommand().text} --mutant "${s.controlModule}"`);
   return referenceNodeCommand();
 }
-
-/** The template as NodeProcess.spawnArgv takes it. */
-export const argvOf =
-  (t: NodeCommandTemplate): NodeArgv =>
-  (config) =>
-    t.argv(config);

@@ -16,7 +16,6 @@ import { NodeProcess, prepareMesh } from '../../src/mesh/node/launcher.ts';
 import { adminRequest, pollUntil } from '../control/nodes.ts';
 import { Attacker } from './attacker/attacker.ts';
 import { TcpAttacker, type TcpLink } from './attacker/tcp.ts';
-import { argvOf } from './node-command.ts';
 
 export const PAIR_IDS = ['node-1', 'node-2'] as const;
 export type PairId = (typeof PAIR_IDS)[number];
@@ -70,7 +69,7 @@ export class NodePair {
         writeFileSync(s.config, stringify(config));
       }
       const started = await Promise.allSettled(
-        specs.map((s) => NodeProcess.spawnArgv(argvOf(o.command), s.config, { logFile: join(dir, `${s.id}.log`), timeoutMs: READY_MS })),
+        specs.map((s) => NodeProcess.spawnArgv(o.command.argv, s.config, { logFile: join(dir, `${s.id}.log`), timeoutMs: READY_MS })),
       );
       for (const [i, r] of started.entries()) if (r.status === 'fulfilled') procs.set(specs[i].id as PairId, r.value);
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');

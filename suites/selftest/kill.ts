@@ -58,7 +58,7 @@ async function firstFailure(checks: readonly Check[], ctx: CheckContext): Promis
  * failing-handshakes mutant once named its seam by a .ts path, which a node
  * started from the prebuilt bundle cannot load, and "killed" its family so.)
  */
-const NODE_DID_NOT_START = /^check crashed: node \S+ exited with code \S+ before (its ready line|it was ready)/;
+const NODE_DID_NOT_START = /^check crashed: node \S+ exited with code \S+ before its ready line/;
 
 /** Is a defect reachable at this profile's sizes? */
 const reachable = (m: MutantSpec, profile: Profile) => !m.profiles || m.profiles.includes(profile);

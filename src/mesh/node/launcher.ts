@@ -160,13 +160,19 @@ export class NodeProcess {
     return NodeProcess.spawnArgv(referenceArgv(cmd, o.extraArgs), config, o);
   }
 
-  /** Spawns exactly `argv(config)` (a node command template's), and waits for its ready line. */
+  /**
+   * Spawns exactly `argv(config)` (a node command template's), and waits for
+   * its ready line. `commandText` (the template as given) names the command in
+   * errors, with the log file.
+   */
   static async spawnArgv(
     argv: NodeArgv,
     config: string,
-    o: { logFile?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+    o: { logFile?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; commandText?: string } = {},
   ): Promise<NodeProcess> {
     const { command, args } = argv(config);
+    const where = [o.commandText && `command: ${o.commandText}`, o.logFile && `log: ${o.logFile}`].filter(Boolean).join('; ');
+    const context = where ? ` (${where})` : '';
     const logFd = o.logFile ? openSync(o.logFile, 'a') : 'ignore';
     const child = spawn(command, args, {
       stdio: ['pipe', 'pipe', logFd],
@@ -177,7 +183,7 @@ export class NodeProcess {
     const ready = await new Promise<ReadyLine>((resolveReady, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`node ${config} not ready within ${o.timeoutMs ?? 20_000} ms`));
+        reject(new Error(`node ${config} not ready within ${o.timeoutMs ?? 20_000} ms${context}`));
       }, o.timeoutMs ?? 20_000);
       lines.on('line', (line) => {
         try {
@@ -193,11 +199,11 @@ export class NodeProcess {
       // A command that cannot start at all (not found, not executable) says so, with the command.
       child.once('error', (e) => {
         clearTimeout(timer);
-        reject(new Error(`node ${config}: cannot run ${command}: ${e.message}`));
+        reject(new Error(`node ${config}: cannot run ${o.commandText ?? command}: ${e.message}`));
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`node ${config} exited with code ${code} before it was ready${o.logFile ? ` (log: ${o.logFile})` : ''}`));
+        reject(new Error(`node ${config} exited with code ${code} before its ready line${context}`));
       });
     });
     return new NodeProcess(child, ready, config);
