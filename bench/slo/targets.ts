@@ -33,10 +33,11 @@ export interface LoadSize {
 }
 
 /**
- * pr: 500 handshakes in ~10 s (the pr gate's whole budget is 60 s, and the load
+ * pr: 500 handshakes in ~17 s at 30/s (at 50/s the pr interval of a loaded CI
+ * machine's p95 reached 102 ms and left the reference undecided; the load
  * runs alone); release: 10 000 in ~100 s. Poisson arrivals from the run seed, 8 lanes, 3 nodes.
  */
 export const SLO_SIZES: Record<Profile, LoadSize> = {
-  pr: { nodes: 3, handshakes: 500, ratePerSecond: 50, concurrency: 8 },
+  pr: { nodes: 3, handshakes: 500, ratePerSecond: 30, concurrency: 8 },
   release: { nodes: 3, handshakes: 10_000, ratePerSecond: 100, concurrency: 8 },
 };
