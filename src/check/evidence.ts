@@ -81,6 +81,16 @@ export interface Check {
     /** Measures time: runs with no other check beside it. */
     alone?: boolean;
   };
+  /**
+   * Starts what an alone check's run() needs without measuring anything (a
+   * mesh under test), so it runs beside other checks while the check waits
+   * for its turn. A pool calls it at most once, on the worker that then runs
+   * the check, and does not wait for it: that worker takes other checks
+   * meanwhile, so what it starts must not need this process's event loop
+   * on time. run() awaits what it started, and must work without it (one
+   * process never calls it).
+   */
+  prepare?(ctx: CheckContext): Promise<void>;
   run(ctx: CheckContext): Promise<Verdict> | Verdict;
 }
 

@@ -19,10 +19,12 @@ export const WORKER_PLAN_ENV = 'PQC_HARNESS_WORKER_PLAN';
 export type WorkerMessage =
   | { type: 'ready'; keys: string[] }
   | { type: 'result'; index: number; result: CheckResult }
+  /** The check's prepare step is under way; the worker is free (a failure is the check's to report when it runs). */
+  | { type: 'prepared'; index: number }
   | { type: 'error'; message: string };
 
 /** Messages the coordinator sends. */
-export type CoordinatorMessage = { type: 'run'; index: number } | { type: 'done' };
+export type CoordinatorMessage = { type: 'run'; index: number } | { type: 'prepare'; index: number } | { type: 'done' };
 
 interface Worker {
   process: ChildProcess;
@@ -117,6 +119,10 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
             workers[id].process.send({ type: 'done' } satisfies CoordinatorMessage);
             continue;
           }
+          if ('prepare' in d) {
+            workers[id].process.send({ type: 'prepare', index: d.prepare } satisfies CoordinatorMessage);
+            continue;
+          }
           current[id] = d.run;
           progress.started?.(checks[d.run], d.run, checks.length);
           workers[id].process.send({ type: 'run', index: d.run } satisfies CoordinatorMessage);
@@ -135,6 +141,11 @@ export function startWorkerPool(plan: RunPlan, jobs: number): WorkerPool {
             return;
           }
           w.process.on('message', (m: WorkerMessage) => {
+            if (m.type === 'prepared') {
+              idle.add(id);
+              pump();
+              return;
+            }
             if (m.type !== 'result') return;
             record(m.index, m.result);
             current[id] = undefined;

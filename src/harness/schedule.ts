@@ -8,7 +8,10 @@
 //   the worker that started it, where the run is memoised, instead of every
 //   worker repeating it or waiting for it.
 // - alone: it measures time, so nothing else runs beside it. Dispatched last,
-//   once every other worker is idle.
+//   once every other worker is idle. An alone check with a prepare step
+//   (Check.prepare: starting its mesh measures nothing) has it run early on
+//   the foreground worker, once no long check is left for that worker, so
+//   the start-up overlaps the last short checks instead of adding to them.
 // Long and alone checks go to one worker, the foreground one; the others run
 // at a lower CPU priority (pool.ts), so the node processes a long check
 // starts (children of the foreground worker) are not starved by the
@@ -18,9 +21,10 @@ import type { Check } from '../check/evidence.ts';
 
 export type WorkerId = number;
 
-export type Decision = { run: number } | 'wait' | 'done';
+/** Run a check; run an alone check's prepare step (the worker is free again after it); wait; or stop. */
+export type Decision = { run: number } | { prepare: number } | 'wait' | 'done';
 
-type Hints = NonNullable<Check['schedule']>;
+type Hints = NonNullable<Check['schedule']> & { prepare?: boolean };
 
 export class Scheduler {
   /** Indices not yet dispatched, in dispatch order: long, then the rest, then alone. */
@@ -29,10 +33,13 @@ export class Scheduler {
   private readonly owners = new Map<string, WorkerId>();
   private readonly hints: readonly Hints[];
   private readonly gone = new Set<WorkerId>();
+  /** Checks whose prepare step was dispatched, and the shared runs it started. */
+  private readonly prepared = new Set<number>();
+  private readonly preparedRuns = new Set<string>();
   private foreground: WorkerId = 0;
 
-  constructor(checks: readonly Pick<Check, 'schedule'>[]) {
-    this.hints = checks.map((c) => c.schedule ?? {});
+  constructor(checks: readonly Pick<Check, 'schedule' | 'prepare'>[]) {
+    this.hints = checks.map((c) => ({ ...c.schedule, prepare: typeof c.prepare === 'function' }));
     const rank = (i: number) => (this.hints[i].alone ? 2 : this.hints[i].long ? 0 : 1);
     this.pending = checks.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
   }
@@ -41,6 +48,16 @@ export class Scheduler {
   next(worker: WorkerId): Decision {
     if (this.pending.length === 0) return 'done';
     if ([...this.running.values()].some((i) => this.hints[i].alone)) return 'wait';
+    const early = this.preparable(worker);
+    if (early !== undefined) {
+      this.prepared.add(early);
+      const key = this.hints[early].shares;
+      if (key !== undefined) {
+        this.preparedRuns.add(key);
+        this.owners.set(key, worker);
+      }
+      return { prepare: early };
+    }
     const others = this.running.size;
     const fits = (i: number) =>
       worker === this.foreground ? !this.hints[i].alone || others === 0 : !this.hints[i].alone && !this.hints[i].long;
@@ -77,6 +94,18 @@ export class Scheduler {
   /** Checks nobody ran (every worker gone): the caller runs them itself. */
   remaining(): number[] {
     return this.pending.splice(0).sort((a, b) => a - b);
+  }
+
+  /** An alone check whose prepare step `worker` should run now: it is the foreground worker and has no long check left. */
+  private preparable(worker: WorkerId): number | undefined {
+    if (worker !== this.foreground || this.pending.some((i) => this.hints[i].long)) return undefined;
+    return this.pending.find((i) => {
+      const h = this.hints[i];
+      if (!h.alone || !h.prepare || this.prepared.has(i)) return false;
+      if (h.shares === undefined) return true;
+      const owner = this.owners.get(h.shares);
+      return !this.preparedRuns.has(h.shares) && (owner === undefined || owner === worker);
+    });
   }
 
   private ownerOf(index: number): WorkerId | undefined {

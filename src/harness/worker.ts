@@ -26,6 +26,15 @@ export async function serveAsWorker(): Promise<void> {
         resolve();
         return;
       }
+      if (m.type === 'prepare') {
+        // Started, not awaited: the start-up mostly waits (node processes, Prometheus), so this worker
+        // takes short checks meanwhile. A failed start is remembered by the check and reported when it runs.
+        void Promise.resolve()
+          .then(() => checks[m.index].prepare?.(ctx))
+          .catch(() => undefined);
+        send({ type: 'prepared', index: m.index });
+        return;
+      }
       void runCheck(checks[m.index], ctx).then((result) => send({ type: 'result', index: m.index, result }));
     });
     send({ type: 'ready', keys: checks.map(checkKey) });

@@ -14,6 +14,7 @@ function figures(r: SloRunResult): Evidence {
     lateStarts: r.load.lateStarts,
     achievedRatePerSecond: r.load.achievedRatePerSecond,
     phasesMs: r.phasesMs,
+    ...(r.preparedAhead !== undefined ? { preparedAhead: r.preparedAhead } : {}),
     ...(r.prometheusSkipped ? { prometheusSkipped: r.prometheusSkipped } : {}),
   };
 }

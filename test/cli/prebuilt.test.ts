@@ -49,10 +49,16 @@ describe('prebuilt node entry', () => {
     // Every bundled source of this package that reads its import.meta.url finds its own URL written in.
     const manifest = JSON.parse(readFileSync((bundle as string).replace(/\.mjs$/, '.json'), 'utf8')) as { inputs: Record<string, unknown> };
     const readers = Object.keys(manifest.inputs).filter(
-      (f) => !f.includes('/node_modules/') && readFileSync(f, 'utf8').includes('import.meta.url'),
+      (f) => !f.includes('/node_modules/') && !f.endsWith('/bin/prebuilt.mjs') && readFileSync(f, 'utf8').includes('import.meta.url'),
     );
     expect(readers.length).toBeGreaterThan(0);
     for (const f of readers) expect(text).toContain(JSON.stringify(pathToFileURL(f).href));
+    // The pure-JavaScript packages are inlined; WebAssembly and native code stay imports.
+    expect(text).not.toMatch(/from ["'](zod|yaml|prom-client|@noble\/[^"']+)["']/);
+    expect(Object.keys(manifest.inputs).some((f) => f.includes('/node_modules/zod/'))).toBe(true);
+    expect(text).toMatch(/from ["']@oqs\/liboqs-js["']|import\(["']@oqs\/liboqs-js["']\)/);
+    // The builder is an input, so a change to how bundles are made rebuilds them.
+    expect(Object.keys(manifest.inputs).some((f) => f.endsWith('/bin/prebuilt.mjs'))).toBe(true);
     // A second ask with nothing changed reuses the same file.
     expect(await prebuiltEntry(NODE_ENTRY)).toBe(bundle);
   });

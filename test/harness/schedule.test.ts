@@ -1,5 +1,6 @@
 // The pool's dispatch order: long checks first, a shared run's checks on the
-// worker that holds it, alone checks only once every other worker is idle.
+// worker that holds it, alone checks only once every other worker is idle,
+// their prepare step early on the foreground worker.
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../src/check/evidence.ts';
 import { Scheduler } from '../../src/harness/schedule.ts';
@@ -19,7 +20,7 @@ function simulate(checks: Pick<Check, 'schedule'>[], workers: number): [number, 
     for (let w = 0; w < workers; w++) {
       if (busy.has(w)) continue;
       const d = s.next(w);
-      if (typeof d === 'object') {
+      if (typeof d === 'object' && 'run' in d) {
         busy.set(w, d.run);
         order.push([w, d.run]);
         progressed = true;
@@ -75,6 +76,48 @@ describe('Scheduler', () => {
     s.finished(0);
     expect(s.next(1)).toBe('done');
     expect(s.next(0)).toBe('done');
+  });
+
+  it('prepares an alone check on the foreground worker once its long checks are done, beside short checks, and runs it there', () => {
+    const prepare = async () => {};
+    const measured = { schedule: { alone: true, shares: 'slo' }, prepare };
+    const s = new Scheduler([measured, long, plain, measured, plain, plain]);
+    expect(s.next(0)).toEqual({ run: 1 });
+    expect(s.next(1)).toEqual({ run: 2 });
+    s.finished(0);
+    // No long check left for the foreground worker: it prepares the shared run once, while worker 1 still runs.
+    expect(s.next(0)).toEqual({ prepare: 0 });
+    expect(s.next(0)).toEqual({ run: 4 });
+    s.finished(1);
+    expect(s.next(1)).toEqual({ run: 5 });
+    s.finished(0);
+    // The alone checks still wait for every other worker, and go to the worker that prepared them.
+    expect(s.next(0)).toBe('wait');
+    s.finished(1);
+    expect(s.next(1)).toBe('wait');
+    expect(s.next(0)).toEqual({ run: 0 });
+    s.finished(0);
+    expect(s.next(0)).toEqual({ run: 3 });
+    s.finished(0);
+    expect(s.next(0)).toBe('done');
+  });
+
+  it('never prepares a check that is not alone, nor on a background worker', () => {
+    const prepare = async () => {};
+    const s = new Scheduler([{ prepare }, { schedule: { alone: true }, prepare }, plain]);
+    expect(s.next(1)).toEqual({ run: 0 });
+    expect(s.next(0)).toEqual({ prepare: 1 });
+    expect(s.next(0)).toEqual({ run: 2 });
+    s.finished(1);
+    expect(s.next(1)).toBe('wait');
+  });
+
+  it('a prepared run whose worker is lost runs unprepared on the next foreground worker', () => {
+    const prepare = async () => {};
+    const s = new Scheduler([{ schedule: { alone: true, shares: 'slo' }, prepare }]);
+    expect(s.next(0)).toEqual({ prepare: 0 });
+    s.lost(0);
+    expect(s.next(1)).toEqual({ run: 0 });
   });
 
   it('hands a lost foreground worker’s runs and role to the next worker', () => {

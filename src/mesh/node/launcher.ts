@@ -181,14 +181,23 @@ export class NodeProcess {
     if (typeof logFd === 'number') closeSync(logFd);
     const lines = createInterface({ input: child.stdout! });
     const ready = await new Promise<ReadyLine>((resolveReady, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`node ${config} not ready within ${o.timeoutMs ?? 20_000} ms${context}`));
-      }, o.timeoutMs ?? 20_000);
+      let settled = false;
+      // Timers run before pending I/O: after a long synchronous check held this process, the ready
+      // line may be waiting in the pipe. Let that I/O run (setImmediate comes after it) before giving up.
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settled) return;
+            child.kill('SIGKILL');
+            reject(new Error(`node ${config} not ready within ${o.timeoutMs ?? 20_000} ms${context}`));
+          }),
+        o.timeoutMs ?? 20_000,
+      );
       lines.on('line', (line) => {
         try {
           const msg = JSON.parse(line) as ReadyLine;
           if (msg.event === 'ready') {
+            settled = true;
             clearTimeout(timer);
             resolveReady(msg);
           }
