@@ -58,9 +58,11 @@ export class Scheduler {
       }
       return { prepare: early };
     }
-    const others = this.running.size;
+    // An alone check goes last: nothing else running, and nothing else left to run (a prepared one's
+    // run has an owner early, so "own run first" below must not let it jump the short checks).
+    const aloneMayRun = this.running.size === 0 && this.pending.every((i) => this.hints[i].alone);
     const fits = (i: number) =>
-      worker === this.foreground ? !this.hints[i].alone || others === 0 : !this.hints[i].alone && !this.hints[i].long;
+      worker === this.foreground ? !this.hints[i].alone || aloneMayRun : !this.hints[i].alone && !this.hints[i].long;
     // A check of a run this worker already holds comes first: its result is in memory here.
     const own = this.pending.findIndex((i) => this.ownerOf(i) === worker && fits(i));
     const free = this.pending.findIndex((i) => this.ownerOf(i) === undefined && fits(i));

@@ -18,9 +18,14 @@ export async function serveAsWorker(): Promise<void> {
     return;
   }
   const { checks, ctx } = run;
+  let done = false;
+  // Told it is done, or the coordinator is gone (killed, crashed): nothing here outlives the channel,
+  // not even a mesh a prepare step started, whose nodes and Prometheus watch this process and stop with it.
+  process.once('disconnect', () => setImmediate(() => process.exit(done ? 0 : 1)));
   await new Promise<void>((resolve) => {
     process.on('message', (m: CoordinatorMessage) => {
       if (m.type === 'done') {
+        done = true;
         process.removeAllListeners('message');
         process.disconnect?.();
         resolve();

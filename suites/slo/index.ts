@@ -44,38 +44,57 @@ export function createSloSuite(o: SloSuiteOptions = {}): HarnessSuite {
         const seed = deriveSeed(ctx.seed, 'slo');
         return { size, seed, key: JSON.stringify({ command: command.text, size, seed, prometheus }) };
       };
-      // The mesh of a run, started by the prepare step (a pool runs it beside the last short checks) or by the load itself.
-      const prepared = new Map<string, Promise<{ dir: string; mesh: PreparedSlo; ahead: boolean }>>();
-      const prepare = (ctx: CheckContext, ahead: boolean) => {
-        const { size, seed, key } = runOf(ctx);
-        let p = prepared.get(key);
+      type Started = { dir: string; mesh: PreparedSlo };
+      const start = (ctx: CheckContext): Promise<Started> => {
+        const { size, seed } = runOf(ctx);
+        const dir = mkdtempSync(join(tmpdir(), 'pqc-slo-'));
+        return prepareSlo({ dir, ...size, arrival: 'poisson', seed, command, backend: env.backends[0], prometheus }).then(
+          (mesh) => ({ dir, mesh }),
+          (e: unknown) => {
+            rmSync(dir, { recursive: true, force: true });
+            throw e;
+          },
+        );
+      };
+      // Meshes the prepare step started (a pool runs it beside the last short checks), by run key, until a load takes them.
+      const ahead = new Map<string, Promise<Started>>();
+      const early = async (ctx: CheckContext) => {
+        const { key } = runOf(ctx);
+        let p = ahead.get(key);
         if (!p) {
-          const dir = mkdtempSync(join(tmpdir(), 'pqc-slo-'));
-          p = prepareSlo({ dir, ...size, arrival: 'poisson', seed, command, backend: env.backends[0], prometheus }).then(
-            (mesh) => ({ dir, mesh, ahead }),
-            (e: unknown) => {
-              rmSync(dir, { recursive: true, force: true });
-              throw e;
-            },
-          );
+          p = start(ctx);
           p.catch(() => undefined);
-          prepared.set(key, p);
+          ahead.set(key, p);
         }
-        return p;
+        await p;
+      };
+      // A mesh started ahead that no load took (another process made the measurement): stop it.
+      const discard = (key: string) => {
+        const p = ahead.get(key);
+        if (!p) return;
+        ahead.delete(key);
+        void p.then(
+          async (s) => {
+            await s.mesh.close();
+            rmSync(s.dir, { recursive: true, force: true });
+          },
+          () => undefined,
+        );
       };
       const measure = (ctx: CheckContext): Promise<SloRunResult> => {
         const { key } = runOf(ctx);
         return sharedRun(key, async () => {
-          const { dir, mesh, ahead } = await prepare(ctx, false).finally(() => prepared.delete(key));
+          // The mesh started ahead; or, when none was or its start failed (beside CPU-bound checks), one started now.
+          const pending = ahead.get(key);
+          ahead.delete(key);
+          const startedAhead = pending && (await pending.catch(() => undefined));
+          const s = startedAhead ?? (await start(ctx));
           try {
-            return { ...(await loadSlo(mesh)).result, preparedAhead: ahead };
+            return { ...(await loadSlo(s.mesh)).result, preparedAhead: startedAhead !== undefined };
           } finally {
-            rmSync(dir, { recursive: true, force: true });
+            rmSync(s.dir, { recursive: true, force: true });
           }
-        });
-      };
-      const early = async (ctx: CheckContext) => {
-        await prepare(ctx, true);
+        }).finally(() => discard(key));
       };
       return [
         {

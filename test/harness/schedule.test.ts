@@ -102,6 +102,17 @@ describe('Scheduler', () => {
     expect(s.next(0)).toBe('done');
   });
 
+  it('a prepared alone check does not jump the short checks left when every worker is idle', () => {
+    const prepare = async () => {};
+    const s = new Scheduler([{ schedule: { alone: true, shares: 'slo' }, prepare }, plain]);
+    // Worker 0 is up first (worker 1 not yet): it prepares, then takes the short check, not the load.
+    expect(s.next(0)).toEqual({ prepare: 0 });
+    expect(s.next(0)).toEqual({ run: 1 });
+    expect(s.next(1)).toBe('wait');
+    s.finished(0);
+    expect(s.next(0)).toEqual({ run: 0 });
+  });
+
   it('never prepares a check that is not alone, nor on a background worker', () => {
     const prepare = async () => {};
     const s = new Scheduler([{ prepare }, { schedule: { alone: true }, prepare }, plain]);
