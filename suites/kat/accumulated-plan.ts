@@ -10,11 +10,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { isKemAlg, type KemAlg, type SigAlg } from '../../src/crypto/algorithms.ts';
 import type { CryptoBackend } from '../../src/crypto/backend.ts';
+import { SLOW_MLDSA } from '../../src/crypto/speed.ts';
 import type { Profile } from '../../src/check/evidence.ts';
 import { BLOCK_COUNT } from '../../vectors/accumulated-blocks.ts';
 
-/** Backends whose ML-DSA is too slow for three 10 000-test runs in a release gate (pure JS: 13-25 ms a test). */
-const SLOW_MLDSA: ReadonlySet<string> = new Set(['noble']);
 /**
  * Blocks of 625 tests a slow backend runs per ML-DSA parameter set in release:
  * 1 250 of the 10 000 (about 65 s of noble CPU for the three sets; four blocks
