@@ -53,6 +53,8 @@ export interface SloRunResult {
   /**
    * Where the run's wall time went, ms: starting the nodes, until full mesh and Prometheus scraping,
    * the prepared mesh waiting for the load's turn (beside other checks), the load, the last scrapes.
+   * A mesh prepared ahead polls for readiness between its worker's other checks, so its start and
+   * ready phases are longer than the mesh took: they measure nothing the SLO judges.
    */
   phasesMs: { start: number; ready: number; waited: number; load: number; drain: number };
   memoryPerNodeBytes: Record<string, number | undefined>;
