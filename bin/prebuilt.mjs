@@ -132,9 +132,8 @@ async function build(entry, bundleFile, manifestFile) {
       plugins: [externalPackages, ownImportMeta],
     });
     // This builder is an input too: a change to how bundles are made rebuilds them.
-    const self = fileURLToPath(import.meta.url);
-    const inputs = { [self]: [statSync(self).size, statSync(self).mtimeMs] };
-    for (const rel of Object.keys(r.metafile.inputs)) {
+    const inputs = {};
+    for (const rel of [fileURLToPath(import.meta.url), ...Object.keys(r.metafile.inputs)]) {
       const file = resolve(ROOT, rel);
       const s = statSync(file);
       inputs[file] = [s.size, s.mtimeMs];

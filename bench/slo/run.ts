@@ -94,6 +94,10 @@ async function queryAll(prom: PrometheusServer, version: string): Promise<Promet
   return measurePrometheus(version, { ...PROMQL }, { successRate, p95, p95AllNodes, fallback });
 }
 
+// A quarter second: the two scrapes after the load (every node's last sample from after it) cost 0.7 s, not 2.2;
+// 3 nodes scraped 4 times a second cost Prometheus and the nodes a few ms of CPU each second.
+const scrapeInterval = (o: SloRunOptions) => o.scrapeIntervalSeconds ?? 0.25;
+
 /**
  * A run's mesh and Prometheus, started, fully connected and scraped twice,
  * with no load yet. Preparing measures nothing, so it may run beside other
@@ -184,10 +188,6 @@ export async function prepareSlo(o: SloRunOptions): Promise<PreparedSlo> {
     throw e;
   }
 }
-
-// A quarter second: the two scrapes after the load (every node's last sample from after it) cost 0.7 s, not 2.2;
-// 3 nodes scraped 4 times a second cost Prometheus and the nodes a few ms of CPU each second.
-const scrapeInterval = (o: SloRunOptions) => o.scrapeIntervalSeconds ?? 0.25;
 
 /** Drives the load on a prepared mesh and measures it three ways; stops the mesh whatever happens. */
 export async function loadSlo(p: PreparedSlo): Promise<{ result: SloRunResult; samples: LoadResult['samples'] }> {

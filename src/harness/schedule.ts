@@ -33,9 +33,8 @@ export class Scheduler {
   private readonly owners = new Map<string, WorkerId>();
   private readonly hints: readonly Hints[];
   private readonly gone = new Set<WorkerId>();
-  /** Checks whose prepare step was dispatched, and the shared runs it started. */
-  private readonly prepared = new Set<number>();
-  private readonly preparedRuns = new Set<string>();
+  /** What prepare steps were dispatched for: a shared run's key, or the check's own index. */
+  private readonly prepared = new Set<string>();
   private foreground: WorkerId = 0;
 
   constructor(checks: readonly Pick<Check, 'schedule' | 'prepare'>[]) {
@@ -50,12 +49,9 @@ export class Scheduler {
     if ([...this.running.values()].some((i) => this.hints[i].alone)) return 'wait';
     const early = this.preparable(worker);
     if (early !== undefined) {
-      this.prepared.add(early);
+      this.prepared.add(this.preparedKey(early));
       const key = this.hints[early].shares;
-      if (key !== undefined) {
-        this.preparedRuns.add(key);
-        this.owners.set(key, worker);
-      }
+      if (key !== undefined) this.owners.set(key, worker);
       return { prepare: early };
     }
     // An alone check goes last: nothing else running, and nothing else left to run (a prepared one's
@@ -103,11 +99,15 @@ export class Scheduler {
     if (worker !== this.foreground || this.pending.some((i) => this.hints[i].long)) return undefined;
     return this.pending.find((i) => {
       const h = this.hints[i];
-      if (!h.alone || !h.prepare || this.prepared.has(i)) return false;
-      if (h.shares === undefined) return true;
-      const owner = this.owners.get(h.shares);
-      return !this.preparedRuns.has(h.shares) && (owner === undefined || owner === worker);
+      if (!h.alone || !h.prepare || this.prepared.has(this.preparedKey(i))) return false;
+      const owner = this.ownerOf(i);
+      return owner === undefined || owner === worker;
     });
+  }
+
+  /** One prepare step per shared run (its checks read one mesh), else per check. */
+  private preparedKey(index: number): string {
+    return this.hints[index].shares ?? `#${index}`;
   }
 
   private ownerOf(index: number): WorkerId | undefined {

@@ -53,7 +53,7 @@ export const CONTROL_CHECKS: readonly [string, string, (p: ControlProtocol, env:
  * crypto and known-answer suites judge every backend's), and a pr run's
  * votes and gossip signed with pure-JS ML-DSA cost most of its control time.
  */
-export function pickBackend(backends: readonly CryptoBackend[]): CryptoBackend {
+function pickBackend(backends: readonly CryptoBackend[]): CryptoBackend {
   const signs = backends.filter((x) => {
     try {
       x.sig('ML-DSA-65');
